@@ -1,0 +1,21 @@
+package app
+
+import "errors"
+
+// Sentinel errors of the domain. Callers test them with errors.Is.
+var (
+	// ErrNotFound: no roster entry, session or status for the key asked.
+	ErrNotFound = errors.New("not found")
+	// ErrIllegalTransition: the session cannot take that event in its current step.
+	ErrIllegalTransition = errors.New("illegal transition")
+	// ErrLocked: the submission is approved or published; nothing can be changed.
+	ErrLocked = errors.New("submission locked")
+	// ErrNotEligible: capture was asked for before eligibility was confirmed.
+	ErrNotEligible = errors.New("not eligible")
+	// ErrNotPaid: capture was asked for before payment or a recorded exemption.
+	ErrNotPaid = errors.New("not paid")
+	// ErrConsentRequired: the privacy notice was not accepted.
+	ErrConsentRequired = errors.New("consent required")
+	// ErrIdentityIncomplete: number, name or ID-card photos are missing.
+	ErrIdentityIncomplete = errors.New("identity incomplete")
+)

@@ -1,0 +1,70 @@
+// Package cli parses GradPhoto's command line: the kiosk GUI by default, and
+// subcommands for assistants' jobs (roster import, …). It holds no Fyne code:
+// the GUI is handed in by main.
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	ExitOK         = 0
+	ExitFailed     = 1 // ran, but the result is not what was asked (e.g. nothing imported)
+	ExitUnreadable = 2 // bad input or bad usage: nothing was done
+)
+
+// GUIOptions are the kiosk's flags.
+type GUIOptions struct {
+	DB         string // database file; "" = default location
+	Fullscreen bool
+	Screen     string // open one screen with demo data
+	Lang       string // "zh-CN" (default) or "en"
+	Screenshot string // with Screen: write a PNG of it and quit
+}
+
+// Main runs the command line and returns the process exit code. gui opens
+// the kiosk with the parsed options.
+func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "roster":
+			return runRoster(args[1:], stdout, stderr)
+		case "help", "-h", "--help":
+			usage(stdout)
+			return ExitOK
+		}
+	}
+	var o GUIOptions
+	fs := flag.NewFlagSet("gradphoto", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(stderr) }
+	fs.StringVar(&o.DB, "db", "", "database file (default: the user's data dir)")
+	fs.BoolVar(&o.Fullscreen, "fullscreen", false, "full screen, for real kiosks")
+	fs.StringVar(&o.Screen, "screen", "", "open one screen with demo data")
+	fs.StringVar(&o.Lang, "lang", "zh-CN", "interface language: zh-CN or en")
+	fs.StringVar(&o.Screenshot, "screenshot", "", "with --screen: write a PNG of the window and quit")
+	if err := fs.Parse(args); err != nil {
+		return ExitUnreadable
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "unknown command %q\n", fs.Arg(0))
+		usage(stderr)
+		return ExitUnreadable
+	}
+	if err := gui(o); err != nil {
+		fmt.Fprintln(stderr, "gradphoto:", err)
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  gradphoto [--db PATH] [--fullscreen] [--lang zh-CN|en]   open the kiosk
+  gradphoto --screen NAME [--lang L] [--screenshot FILE]   one screen with demo data
+  gradphoto roster import [--db PATH] FILE                  import a roster (CSV UTF-8/GBK or XLSX)
+`)
+}
