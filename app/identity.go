@@ -255,13 +255,11 @@ func checkForeignPR(n string, today time.Time) error {
 	return ErrIDLength
 }
 
-// validShortDate checks a YYMMDD date, taking the century that is not in the future.
+// validShortDate checks a YYMMDD date: the 2000s reading when it is a real
+// date not in the future, else the 1900s one (born 1926-12-01 is "261201"
+// and must not be read as a date later this year).
 func validShortDate(yymmdd string, today time.Time) bool {
-	century := "20"
-	if yymmdd[:2] > today.Format("06") {
-		century = "19"
-	}
-	return validDate(century+yymmdd, today)
+	return validDate("20"+yymmdd, today) || validDate("19"+yymmdd, today)
 }
 
 func allDigits(s string) bool {
