@@ -317,15 +317,18 @@ func ValidateName(raw string) (string, error) {
 
 // MaskID shows an ID number as 110105********002X: the region (6) and the last
 // four stay, the rest is starred. Short numbers keep two characters each side.
+// It counts characters, not bytes, so a number that was never normalised
+// (full-width digits from a spreadsheet) is not cut inside a character.
 func MaskID(n string) string {
+	r := []rune(n)
 	head, tail := 6, 4
-	if len(n) < 15 {
+	if len(r) < 15 {
 		head, tail = 2, 2
 	}
-	if len(n) <= head+tail {
-		return strings.Repeat("*", len(n))
+	if len(r) <= head+tail {
+		return strings.Repeat("*", len(r))
 	}
-	return n[:head] + strings.Repeat("*", len(n)-head-tail) + n[len(n)-tail:]
+	return string(r[:head]) + strings.Repeat("*", len(r)-head-tail) + string(r[len(r)-tail:])
 }
 
 // MaskName shows a name as 张*明: first and last character kept, the middle
