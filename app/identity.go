@@ -292,10 +292,23 @@ var (
 // MaxNameRunes bounds a name; the longest official transliterations stay below it.
 const MaxNameRunes = 60
 
-// NormalizeName trims, folds full-width Latin to ASCII and collapses inner spaces.
+// NormalizeName trims, folds full-width Latin to ASCII, collapses inner
+// spaces and writes every variant of the ethnic-name separator dot as ·
+// (U+00B7), so a name typed with ・ or • matches the roster's ·.
 func NormalizeName(raw string) string {
-	return strings.Join(strings.Fields(width.Narrow.String(raw)), " ")
+	n := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(nameDots, r) {
+			return '·'
+		}
+		return r
+	}, width.Narrow.String(raw))
+	return strings.Join(strings.Fields(n), " ")
 }
+
+// nameDots are the separators input methods produce between the parts of a
+// transcribed name: middle dot, bullet, katakana middle dot (full and half
+// width), hyphenation point, bullet and dot operators.
+const nameDots = "·•・･‧∙⋅"
 
 // ValidateName accepts Chinese names (with the ethnic-name dot ·) and Latin
 // names (letters, spaces, hyphens, apostrophes, dots). It returns the normalised name.
@@ -308,7 +321,7 @@ func ValidateName(raw string) (string, error) {
 		return "", ErrNameLong
 	}
 	for _, r := range n {
-		if !unicode.IsLetter(r) && !strings.ContainsRune(" ·•・.'-", r) {
+		if !unicode.IsLetter(r) && !strings.ContainsRune(" ·.'-", r) {
 			return "", ErrNameChars
 		}
 	}
