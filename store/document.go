@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"gradphoto/app"
+)
+
+// ErrPurged: the document's image was deleted after the server received it.
+var ErrPurged = errors.New("document purged")
+
+// uploadPayload is the outbox payload of document.upload and photo.upload.
+type uploadPayload struct {
+	SessionID string `json:"session_id"`
+	Side      string `json:"side,omitempty"` // documents
+	Kind      string `json:"kind,omitempty"` // photos
+	SHA256    string `json:"sha256"`
+}
+
+// SaveDocument stores an ID-card image of a session, encrypted, and queues
+// its upload in the same transaction. It returns the document id. An
+// unknown session gives app.ErrNotFound.
+func (s *Store) SaveDocument(ctx context.Context, sessionID string, side app.CardSide, image []byte) (string, error) {
+	id, err := s.saveDocument(ctx, sessionID, side, image)
+	if err != nil {
+		return "", fmt.Errorf("store: save document: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Store) saveDocument(ctx context.Context, sessionID string, side app.CardSide, image []byte) (string, error) {
+	if side != app.CardFront && side != app.CardBack {
+		return "", fmt.Errorf("unknown card side %q", side)
+	}
+	id, err := newID()
+	if err != nil {
+		return "", err
+	}
+	sealed, err := s.c.seal(ad("documents.image", id), image)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(image)
+	digest := hex.EncodeToString(sum[:])
+	payload, err := json.Marshal(uploadPayload{SessionID: sessionID, Side: string(side), SHA256: digest})
+	if err != nil {
+		return "", err
+	}
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO documents (id, session_id, side, image_enc,
+			sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id, sessionID, string(side), sealed, digest, len(image), formatTime(s.now()))
+		if err != nil {
+			return unknownSession(err, sessionID)
+		}
+		return s.enqueueTx(ctx, tx, KindDocumentUpload, id, payload)
+	})
+	return id, err
+}
+
+// Document returns the decrypted image of a document: app.ErrNotFound if
+// there is none, ErrPurged once it was purged.
+func (s *Store) Document(ctx context.Context, id string) ([]byte, error) {
+	img, err := s.document(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: document %s: %w", id, err)
+	}
+	return img, nil
+}
+
+func (s *Store) document(ctx context.Context, id string) ([]byte, error) {
+	var sealed []byte
+	err := s.r.QueryRowContext(ctx, "SELECT image_enc FROM documents WHERE id = ?", id).Scan(&sealed)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if sealed == nil {
+		return nil, ErrPurged
+	}
+	return s.c.open(ad("documents.image", id), sealed)
+}
+
+// PurgeDocuments deletes the images of a session's documents (after the
+// server confirmed receipt) and any upload still queued for them. The rows
+// stay as tombstones with their SHA-256 and purge time. It returns how
+// many images were deleted.
+func (s *Store) PurgeDocuments(ctx context.Context, sessionID string) (int, error) {
+	var n int64
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET image_enc = NULL, purged_at = ?
+			WHERE session_id = ? AND purged_at IS NULL`, formatTime(s.now()), sessionID)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE kind = ? AND ref IN
+			(SELECT id FROM documents WHERE session_id = ?)`, KindDocumentUpload, sessionID)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: purge documents of %s: %w", sessionID, err)
+	}
+	return int(n), nil
+}
