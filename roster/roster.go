@@ -86,16 +86,16 @@ func Parse(r io.Reader, today time.Time) (Result, error) {
 // builder turns rows into a Result: it finds the header, then validates
 // each data row.
 type builder struct {
-	today    time.Time
-	maxYear  int
-	cols     columns
-	header   bool
-	headErr  error // why the first non-blank row is not a header
-	preRows  int   // non-blank rows seen before the header (title rows)
-	seen     map[string]int
-	res      Result
-	reasons  []string
-	errs     []error
+	today   time.Time
+	maxYear int
+	cols    columns
+	header  bool
+	headErr error // why the first non-blank row is not a header
+	preRows int   // non-blank rows seen before the header (title rows)
+	seen    map[string]int
+	res     Result
+	reasons []string
+	errs    []error
 }
 
 // maxTitleRows is how many non-blank rows may stand above the header
