@@ -140,17 +140,34 @@ func NewMachine(p Policy, now func() time.Time, newID func() string) *Machine {
 	return &Machine{policy: p, now: now, newID: newID}
 }
 
-// Session returns a copy of the current session.
-func (m *Machine) Session() Session {
-	s := m.s
+// Session returns a copy of the current session: it shares no map, slice
+// or pointer with the machine.
+func (m *Machine) Session() Session { return m.s.clone() }
+
+// clone copies s deeply.
+func (s Session) clone() Session {
+	c := s
 	if s.Cards != nil {
-		s.Cards = make(map[CardSide]string, len(m.s.Cards))
-		for k, v := range m.s.Cards {
-			s.Cards[k] = v
+		c.Cards = make(map[CardSide]string, len(s.Cards))
+		for k, v := range s.Cards {
+			c.Cards[k] = v
 		}
 	}
-	s.Services = append([]string(nil), m.s.Services...)
-	return s
+	c.Services = append([]string(nil), s.Services...)
+	c.Consent = clonePtr(s.Consent)
+	c.Identity = clonePtr(s.Identity)
+	c.Roster = clonePtr(s.Roster)
+	c.Prior = clonePtr(s.Prior)
+	return c
+}
+
+// clonePtr returns a pointer to a copy of *p, or nil.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 // Step is the current step.
@@ -285,7 +302,7 @@ func (m *Machine) SetEligibility(entry *RosterEntry, prior *StatusRecord) (Eligi
 	if err := m.expect("set eligibility", StepEligibility); err != nil {
 		return EligibilityUnknown, err
 	}
-	m.s.Roster, m.s.Prior = nil, prior
+	m.s.Roster, m.s.Prior = nil, clonePtr(prior)
 	switch {
 	case entry == nil:
 		m.s.Eligibility = EligibilityNotFound
@@ -440,7 +457,7 @@ func (m *Machine) ShowStatus(rec *StatusRecord) error {
 	if err := m.expect("show status", StepStatus); err != nil {
 		return err
 	}
-	m.s.Prior = rec
+	m.s.Prior = clonePtr(rec)
 	m.s.UpdatedAt = m.now().UTC()
 	return nil
 }
