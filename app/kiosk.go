@@ -144,6 +144,13 @@ func (k *Kiosk) SubmitIdentity(ctx context.Context, doc DocType, number, name st
 	return out, err
 }
 
+// AddCard records a captured ID-card photo (the stored document's ID) at
+// the Identity step. With Policy.RequireCards both sides are needed before
+// SubmitIdentity goes on; a card taken for another number is forgotten.
+func (k *Kiosk) AddCard(ctx context.Context, side CardSide, documentID string) error {
+	return k.do(ctx, "add card", func(m *Machine) error { return m.AddCard(side, documentID) })
+}
+
 // lookup finds the roster entry and the latest status for a number; either
 // may be nil when there is none.
 func (k *Kiosk) lookup(ctx context.Context, number string) (*RosterEntry, *StatusRecord, error) {
