@@ -132,6 +132,11 @@ func (k *Kiosk) SubmitIdentity(ctx context.Context, doc DocType, number, name st
 	}
 	var out Eligibility
 	err = k.do(ctx, "submit identity", func(m *Machine) error {
+		// SetIdentity is legal at Status too: refuse first, so a wrong
+		// step leaves the session as it was.
+		if err := m.expect("submit identity", StepIdentity); err != nil {
+			return err
+		}
 		if err := m.SetIdentity(id); err != nil {
 			return err
 		}
@@ -194,6 +199,11 @@ func (k *Kiosk) LookupStatus(ctx context.Context, doc DocType, number string) (*
 		return nil, fmt.Errorf("kiosk: look up status: %w", err)
 	}
 	err = k.do(ctx, "look up status", func(m *Machine) error {
+		// SetIdentity is legal at Identity too, where it would replace the
+		// graduate's identity and forget the card photos: refuse first.
+		if err := m.expect("look up status", StepStatus); err != nil {
+			return err
+		}
 		if err := m.SetIdentity(Identity{Doc: doc, Number: n}); err != nil {
 			return err
 		}
