@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -96,6 +97,12 @@ func ValidateNumber(doc DocType, raw string, today time.Time) (string, error) {
 	fail := func(reason error) (string, error) { return "", &IDError{Doc: doc, Reason: reason} }
 	if n == "" {
 		return fail(ErrIDEmpty)
+	}
+	if slices.Contains(DocTypes, doc) && !isASCII(n) {
+		// Every accepted number is ASCII letters and digits. Lengths are
+		// counted in bytes below, so a multi-byte character would otherwise
+		// be reported as a wrong length.
+		return fail(ErrIDFormat)
 	}
 	var err error
 	switch doc {
@@ -265,6 +272,15 @@ func validShortDate(yymmdd string, today time.Time) bool {
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
 			return false
 		}
 	}

@@ -75,6 +75,8 @@ func numberCases() []numberCase {
 		{"resident check char Y", app.DocResidentID, "11010519491231002Y", "", app.ErrIDFormat},
 		{"resident X not last", app.DocResidentID, "X10105194912310021", "", app.ErrIDFormat},
 		{"resident dot inside", app.DocResidentID, "110105.9491231002X", "", app.ErrIDFormat},
+		{"resident Chinese numerals inside", app.DocResidentID, "110105一九四九1231002X", "", app.ErrIDFormat},
+		{"resident accented letter last", app.DocResidentID, "11010519491231002É", "", app.ErrIDFormat},
 		{"resident empty", app.DocResidentID, "", "", app.ErrIDEmpty},
 		{"resident only blanks", app.DocResidentID, " \t-（）", "", app.ErrIDEmpty},
 
@@ -124,6 +126,8 @@ func numberCases() []numberCase {
 		{"passport punctuation", app.DocPassport, "E1234.5678", "", app.ErrIDFormat},
 		{"passport slash", app.DocPassport, "E1234/5678", "", app.ErrIDFormat},
 		{"passport Chinese letter", app.DocPassport, "E1234护照78", "", app.ErrIDFormat},
+		{"passport 4 Chinese characters", app.DocPassport, "护照号码", "", app.ErrIDFormat},
+		{"TW permit circled digits", app.DocTWPermit, "①②③④⑤⑥⑦⑧", "", app.ErrIDFormat},
 
 		// 外国人永久居留身份证
 		{"foreign PR 2023", app.DocForeignPR, withCheck("91184019900101001"), withCheck("91184019900101001"), nil},
