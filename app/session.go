@@ -271,6 +271,7 @@ func (m *Machine) AddCard(side CardSide, documentID string) error {
 		m.s.Cards = map[CardSide]string{}
 	}
 	m.s.Cards[side] = documentID
+	m.s.UpdatedAt = m.now().UTC()
 	return nil
 }
 
