@@ -10,9 +10,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"gradphoto/app"
 )
@@ -47,9 +49,9 @@ const sealVersion = 1
 // crypter encrypts personal data and makes look-up hashes. Safe for
 // concurrent use.
 type crypter struct {
-	aead      cipher.AEAD
-	lookupKey []byte
-	check     []byte // proves which master key this is, without revealing it
+	aead  cipher.AEAD
+	macs  sync.Pool // of HMAC-SHA256 hashes under the look-up key, reused
+	check []byte    // proves which master key this is, without revealing it
 }
 
 func derive(master []byte, label string) []byte {
@@ -70,11 +72,10 @@ func newCrypter(master []byte) (*crypter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &crypter{
-		aead:      aead,
-		lookupKey: derive(master, labelLookup),
-		check:     derive(master, labelKeyCheck),
-	}, nil
+	c := &crypter{aead: aead, check: derive(master, labelKeyCheck)}
+	lookupKey := derive(master, labelLookup)
+	c.macs.New = func() any { return hmac.New(sha256.New, lookupKey) }
+	return c, nil
 }
 
 // seal encrypts plain as version || random 12-byte nonce || ciphertext+tag.
@@ -112,9 +113,16 @@ func (c *crypter) openString(ad, sealed []byte) (string, error) {
 // lookup is the keyed hash of a normalised ID number: equal numbers give
 // equal hashes, and without the key the hash reveals nothing.
 func (c *crypter) lookup(number string) []byte {
-	m := hmac.New(sha256.New, c.lookupKey)
-	m.Write([]byte(app.NormalizeNumber(number)))
-	return m.Sum(nil)
+	return c.lookupNormal(app.NormalizeNumber(number))
+}
+
+// lookupNormal is lookup for a number already normalised.
+func (c *crypter) lookupNormal(number string) []byte {
+	m := c.macs.Get().(hash.Hash)
+	defer c.macs.Put(m)
+	m.Reset()
+	m.Write([]byte(number))
+	return m.Sum(make([]byte, 0, sha256.Size))
 }
 
 // ad is the additional data binding a ciphertext to its column and row.
