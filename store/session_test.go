@@ -26,8 +26,8 @@ func TestSessionRoundTrip(t *testing.T) {
 	sess := app.Session{
 		ID: "0190b7a0-0000-7000-8000-000000000001", Step: app.StepIdentity,
 		StartedAt: t0, UpdatedAt: t0.Add(time.Second),
-		Consent:   &app.Consent{Version: app.ConsentVersion, AcceptedAt: t0.Add(500 * time.Millisecond)},
-		Identity:  &app.Identity{Doc: entry.Doc, Number: entry.Number, Name: entry.Name},
+		Consent:  &app.Consent{Version: app.ConsentVersion, AcceptedAt: t0.Add(500 * time.Millisecond)},
+		Identity: &app.Identity{Doc: entry.Doc, Number: entry.Number, Name: entry.Name},
 	}
 	if err := s.SaveSession(ctx, sess); err != nil {
 		t.Fatal(err)
