@@ -310,21 +310,33 @@ const MaxNameRunes = 60
 
 // NormalizeName trims, folds full-width Latin to ASCII, collapses inner
 // spaces and writes every variant of the ethnic-name separator dot as ·
-// (U+00B7), so a name typed with ・ or • matches the roster's ·.
+// (U+00B7), of the apostrophe as ' and of the hyphen as -, so a name typed
+// with ・ or • matches the roster's ·, and a spreadsheet's O’Neil matches O'Neil.
 func NormalizeName(raw string) string {
 	n := strings.Map(func(r rune) rune {
-		if strings.ContainsRune(nameDots, r) {
+		switch {
+		case strings.ContainsRune(nameDots, r):
 			return '·'
+		case strings.ContainsRune(nameApostrophes, r):
+			return '\''
+		case strings.ContainsRune(nameHyphens, r):
+			return '-'
 		}
 		return r
 	}, width.Narrow.String(raw))
 	return strings.Join(strings.Fields(n), " ")
 }
 
-// nameDots are the separators input methods produce between the parts of a
-// transcribed name: middle dot, bullet, katakana middle dot (full and half
-// width), hyphenation point, bullet and dot operators.
-const nameDots = "·•・･‧∙⋅"
+// Variants of the punctuation allowed in names, as input methods and
+// spreadsheets' autocorrection write them. nameDots: middle dot, bullet,
+// katakana middle dot (full and half width), hyphenation point, bullet and
+// dot operators. nameApostrophes: right and left single quotation marks,
+// modifier letter apostrophe. nameHyphens: hyphen, non-breaking hyphen, en dash.
+const (
+	nameDots        = "·•・･‧∙⋅"
+	nameApostrophes = "’‘ʼ"
+	nameHyphens     = "‐‑–"
+)
 
 // ValidateName accepts Chinese names (with the ethnic-name dot ·) and Latin
 // names (letters, spaces, hyphens, apostrophes, dots). It returns the normalised name.

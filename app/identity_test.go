@@ -298,6 +298,7 @@ func TestValidateName(t *testing.T) {
 		{"阿依古丽•买买提", "阿依古丽·买买提"},
 		{"阿依古丽･买买提", "阿依古丽·买买提"},
 		{"John O'Neil-Smith", "John O'Neil-Smith"},
+		{"John O’Neil‐Smith", "John O'Neil-Smith"}, // typographic apostrophe and hyphen
 		{"  John   Smith ", "John Smith"},
 		{"Ｊｏｈｎ　Ｓｍｉｔｈ", "John Smith"},
 		{"J. R. R. Tolkien", "J. R. R. Tolkien"},
@@ -548,6 +549,12 @@ func TestRosterEntryMatches(t *testing.T) {
 	id, _ = app.NewIdentity(app.DocPassport, "11010519491231002X", "阿依古丽·买买提", today)
 	if entry.Matches(id) {
 		t.Error("a different document type matches")
+	}
+	// A spreadsheet's autocorrected apostrophe matches the typed one.
+	oneil := app.RosterEntry{Doc: app.DocPassport, Number: "E12345678", Name: "Mary O’Neil"}
+	id, _ = app.NewIdentity(app.DocPassport, "E12345678", "Mary O'Neil", today)
+	if !oneil.Matches(id) {
+		t.Error("roster O’Neil does not match typed O'Neil")
 	}
 	// A roster name written with full-width letters and extra spaces still matches.
 	latin := app.RosterEntry{Doc: app.DocPassport, Number: "E12345678", Name: "Ｊｏｈｎ　 Smith"}
