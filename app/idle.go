@@ -15,6 +15,8 @@ const (
 // IdleTimer calls OnWarn after Warn and OnExpire after Timeout without a
 // Touch. After expiring it waits for the next Touch before arming again.
 // Callbacks run on the timer's goroutine: UI code hands them to fyne.Do.
+// They must not call Stop, which waits for that goroutine (a deadlock);
+// Touch is fine.
 type IdleTimer struct {
 	Warn, Timeout    time.Duration
 	OnWarn, OnExpire func()
