@@ -219,3 +219,14 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 		t.Fatalf("FindStatus = %+v, %v", st, err)
 	}
 }
+
+func TestPathWithURIChars(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kiosk data?#%20x")
+	s := openAt(t, dir)
+	if err := s.SetSetting(context.Background(), "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "gradphoto.db")); err != nil {
+		t.Fatal(err)
+	}
+}
