@@ -22,7 +22,6 @@ type GUIOptions struct {
 	Fullscreen bool
 	Screen     string // open one screen with demo data
 	Lang       string // "zh-CN" (default) or "en"
-	Screenshot string // with Screen: write a PNG of it and quit
 }
 
 // Main runs the command line and returns the process exit code. gui opens
@@ -45,7 +44,6 @@ func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) i
 	fs.BoolVar(&o.Fullscreen, "fullscreen", false, "full screen, for real kiosks")
 	fs.StringVar(&o.Screen, "screen", "", "open one screen with demo data")
 	fs.StringVar(&o.Lang, "lang", "zh-CN", "interface language: zh-CN or en")
-	fs.StringVar(&o.Screenshot, "screenshot", "", "with --screen: write a PNG of the window and quit")
 	if err := fs.Parse(args); err != nil {
 		return ExitUnreadable
 	}
@@ -64,7 +62,7 @@ func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) i
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   gradphoto [--db PATH] [--fullscreen] [--lang zh-CN|en]   open the kiosk
-  gradphoto --screen NAME [--lang L] [--screenshot FILE]   one screen with demo data
+  gradphoto --screen NAME [--lang L]                      one screen with demo data ("list" lists them)
   gradphoto roster import [--db PATH] FILE                  import a roster (CSV UTF-8/GBK or XLSX)
 `)
 }

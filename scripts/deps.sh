@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the system packages GradPhoto needs to build, test and run, when
+# they are missing. Idempotent: does nothing when all are present.
+set -euo pipefail
+
+packages=(
+  gcc pkg-config                                 # cgo
+  libgl1-mesa-dev xorg-dev libxkbcommon-dev      # Fyne (GLFW, OpenGL)
+  libopencv-dev opencv-data                      # gocv (OpenCV 4.6) and its Haar cascades
+  xvfb xauth x11-utils imagemagick               # headless display for tests and screenshots
+  fonts-droid-fallback                           # source of the embedded CJK font
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

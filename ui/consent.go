@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"gradphoto/app"
+)
+
+// consentScreen shows the versioned privacy notice; going on needs the tick.
+type consentScreen struct {
+	k       *Kiosk
+	agreed  bool
+	check   *widget.Check
+	accept  *widget.Button
+	decline *widget.Button
+}
+
+func (s *consentScreen) content() fyne.CanvasObject {
+	notice := widget.NewRichTextFromMarkdown(lang.L("consent.body"))
+	notice.Wrapping = fyne.TextWrapWord
+	version := text(lang.L("consent.version", map[string]any{"Version": app.ConsentVersion}), 20, colMuted, false)
+	s.check = widget.NewCheck(lang.L("consent.agree"), s.onCheck)
+	s.check.Checked = s.agreed
+	s.accept = touchButton(lang.L("consent.accept"), true, s.onAccept)
+	s.decline = touchButton(lang.L("consent.decline"), false, s.onDecline)
+	if !s.agreed {
+		s.accept.Disable()
+	}
+	top := container.NewVBox(heading(lang.L("consent.title")), version)
+	bottom := container.NewVBox(atLeast(s.check, 0, touchHeight), buttonRow(
+		[]fyne.CanvasObject{s.decline}, s.accept))
+	return container.NewBorder(top, bottom, nil, nil, card(container.NewVScroll(notice)))
+}
+
+func (s *consentScreen) onCheck(on bool) {
+	s.k.touch()
+	s.agreed = on
+	if on {
+		s.accept.Enable()
+	} else {
+		s.accept.Disable()
+	}
+}
+
+func (s *consentScreen) onAccept() {
+	if !s.agreed {
+		return
+	}
+	s.k.act(s.k.svc.AcceptConsent)
+}
+
+func (s *consentScreen) onDecline() {
+	s.k.act(s.k.svc.DeclineConsent)
+	s.k.clear(s.k.lang)
+}

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gradphoto/app"
+)
+
+// eligibilityScreen shows the roster match: the record (masked) to confirm,
+// or what to do when there is none.
+type eligibilityScreen struct {
+	k      *Kiosk
+	record map[string]string // the matched record as shown, by caption key (tests read it)
+	enter  *widget.Button
+	back   *widget.Button
+}
+
+func (s *eligibilityScreen) content() fyne.CanvasObject {
+	sess := s.k.svc.Session()
+	s.back = touchButton(lang.L("eligibility.reenter"), false, s.k.onBack)
+	s.enter = nil
+	if sess.Eligibility == app.EligibilityOK && sess.Roster != nil {
+		return s.matched(*sess.Roster)
+	}
+	return s.notEligible(sess)
+}
+
+func (s *eligibilityScreen) matched(e app.RosterEntry) fyne.CanvasObject {
+	fields := []struct{ key, value string }{
+		{"eligibility.name", app.MaskName(e.Name)},
+		{"eligibility.id_number", app.MaskID(e.Number)},
+		{"eligibility.school", e.School},
+		{"eligibility.college", e.College},
+		{"eligibility.major", e.Major},
+		{"eligibility.degree", e.Degree},
+		{"eligibility.grad_year", year(e.GradYear)},
+	}
+	if e.Prepaid {
+		fields = append(fields, struct{ key, value string }{"eligibility.payment", lang.L("eligibility.prepaid")})
+	}
+	s.record = map[string]string{}
+	grid := container.NewGridWithColumns(2)
+	for _, f := range fields {
+		v := f.value
+		if v == "" {
+			v = "—"
+		}
+		s.record[f.key] = v
+		grid.Add(container.NewVBox(text(lang.L(f.key), 20, colMuted, false), text(v, 26, colForeground, true)))
+	}
+	s.enter = touchButton(lang.L("eligibility.enter"), true, s.onEnter)
+	s.enter.Icon = theme.NavigateNextIcon()
+	top := container.NewVBox(heading(lang.L("eligibility.found_title")),
+		paragraph(lang.L("eligibility.found_hint")))
+	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.back}, s.enter), nil, nil,
+		container.NewVScroll(card(grid)))
+}
+
+func year(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}
+
+// notEligible explains each outcome and what to do next.
+func (s *eligibilityScreen) notEligible(sess app.Session) fyne.CanvasObject {
+	key := map[app.Eligibility]string{
+		app.EligibilityNotFound: "eligibility.not_found",
+		app.EligibilityMismatch: "eligibility.mismatch",
+		app.EligibilityInReview: "eligibility.in_review",
+		app.EligibilityLocked:   "eligibility.locked",
+	}[sess.Eligibility]
+	if key == "" {
+		key = "eligibility.unknown"
+	}
+	home := touchButton(lang.L("button.home"), false, s.k.onHome)
+	icon := widget.NewIcon(theme.WarningIcon())
+	if sess.Eligibility == app.EligibilityInReview || sess.Eligibility == app.EligibilityLocked {
+		icon = widget.NewIcon(theme.InfoIcon())
+	}
+	msg := container.NewVBox(
+		container.NewHBox(atLeast(icon, 48, 48), heading(lang.L(key+"_title"))),
+		paragraph(lang.L(key+"_text")),
+	)
+	if sess.Identity != nil {
+		msg.Add(paragraph(lang.L("eligibility.you_entered", map[string]any{
+			"Doc": lang.L("doc." + string(sess.Identity.Doc)), "Number": app.MaskID(sess.Identity.Number)})))
+	}
+	return container.NewBorder(nil, buttonRow([]fyne.CanvasObject{home}, s.back), nil, nil,
+		container.NewVBox(layout.NewSpacer(), card(msg), layout.NewSpacer()))
+}
+
+func (s *eligibilityScreen) onEnter() { s.k.act(s.k.svc.EnterCapture) }
