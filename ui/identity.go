@@ -87,4 +87,3 @@ func (s *identityScreen) onNext() {
 		s.k.fail(err)
 	}
 }
-

@@ -18,9 +18,9 @@ type statusScreen struct {
 	input  *numberInput
 	looked bool // a look-up has been made for the current number
 
-	search *widget.Button
-	back   *widget.Button
-	retake *widget.Button
+	search  *widget.Button
+	back    *widget.Button
+	retake  *widget.Button
 	result  *fyne.Container
 	buttons *fyne.Container
 }
