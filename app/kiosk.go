@@ -52,6 +52,9 @@ func NewKiosk(d Deps) *Kiosk {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.NewID == nil {
+		d.NewID = NewID
+	}
 	return &Kiosk{d: d, m: NewMachine(d.Policy, d.Now, d.NewID)}
 }
 
@@ -66,16 +69,18 @@ func (k *Kiosk) Session() Session {
 func (k *Kiosk) Today() time.Time { return k.d.Now() }
 
 // do runs one event under the lock and saves the session when it moved.
+// It is all or nothing: when the event or the save fails, the session is
+// put back as it was, so memory never runs ahead of the database.
 func (k *Kiosk) do(ctx context.Context, op string, event func(m *Machine) error) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if err := event(k.m); err != nil {
-		return fmt.Errorf("kiosk: %s: %w", op, err)
+	before := k.m.Session()
+	err := event(k.m)
+	if err == nil && k.m.Step() != StepWelcome {
+		err = k.d.Sessions.SaveSession(ctx, k.m.Session())
 	}
-	if k.m.Step() == StepWelcome {
-		return nil
-	}
-	if err := k.d.Sessions.SaveSession(ctx, k.m.Session()); err != nil {
+	if err != nil {
+		k.m.s = before
 		return fmt.Errorf("kiosk: %s: %w", op, err)
 	}
 	return nil
@@ -219,22 +224,20 @@ func (k *Kiosk) RetakeRejected(ctx context.Context) error {
 
 // Back goes one step back; back to Welcome ends the session.
 func (k *Kiosk) Back(ctx context.Context) error {
-	k.mu.Lock()
-	before := k.m.Session()
-	err := k.m.Back()
-	step := k.m.Step()
-	after := k.m.Session()
-	k.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("kiosk: back: %w", err)
+	var left Session
+	var home bool
+	err := k.do(ctx, "back", func(m *Machine) error {
+		left = m.Session()
+		if err := m.Back(); err != nil {
+			return err
+		}
+		home = m.Step() == StepWelcome
+		return nil
+	})
+	if err != nil || !home {
+		return err
 	}
-	if step == StepWelcome {
-		return k.end(ctx, before, EndCancel)
-	}
-	if err := k.d.Sessions.SaveSession(ctx, after); err != nil {
-		return fmt.Errorf("kiosk: back: %w", err)
-	}
-	return nil
+	return k.end(ctx, left, EndCancel)
 }
 
 // Reset ends the session wherever it is, with a reason (EndTimeout, EndCancel…).

@@ -509,9 +509,16 @@ func TestKioskStoreErrors(t *testing.T) {
 	mustOK(t, r.k.Start(ctx))
 	mustOK(t, r.k.AcceptConsent(ctx))
 	r.sessions.saveErr = errDisk
+	before := r.k.Session()
 	_, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三")
 	wantKioskErr(t, err, errDisk)
+	if got := r.k.Session(); !reflect.DeepEqual(got, before) {
+		t.Errorf("failed save left the session changed:\n got %+v\nwant %+v", got, before)
+	}
 	wantKioskErr(t, r.k.Back(ctx), errDisk)
+	if got := r.k.Session(); got.Step != app.StepIdentity || got.Consent == nil {
+		t.Errorf("failed save on back: step %s consent %v, want identity with consent kept", got.Step, got.Consent)
+	}
 
 	r = newRig(t, app.Policy{})
 	mustOK(t, r.k.Start(ctx))

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Step is where a session stands in the flow of DESIGN §1.
@@ -518,3 +520,7 @@ func (m *Machine) Back() error {
 	m.move(to)
 	return nil
 }
+
+// NewID makes a UUIDv7 session or submission id: time-ordered and unique
+// across kiosks without coordination, so any kiosk can make ids offline.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -93,7 +93,7 @@ func seedDemo(ctx context.Context, st *store.Store) error {
 	if _, err := st.ImportRoster(ctx, []app.RosterEntry{demoGraduate, demoRejected}); err != nil {
 		return err
 	}
-	return st.PutStatus(ctx, app.StatusRecord{SubmissionID: newID(), Number: demoRejected.Number,
+	return st.PutStatus(ctx, app.StatusRecord{SubmissionID: app.NewID(), Number: demoRejected.Number,
 		Status: app.StatusRejected, Reason: "背景不是纯色，头部过小 (background not plain, head too small)",
 		UpdatedAt: time.Now().Add(-26 * time.Hour)})
 }

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
-	"github.com/google/uuid"
 
 	"gradphoto/app"
 	"gradphoto/assets"
@@ -67,11 +66,8 @@ func Run(o cli.GUIOptions) error {
 
 // NewService wires the domain service to the store.
 func NewService(st *store.Store) *app.Kiosk {
-	return app.NewKiosk(app.Deps{Roster: st, Statuses: st, Sessions: st, Audit: st, NewID: newID})
+	return app.NewKiosk(app.Deps{Roster: st, Statuses: st, Sessions: st, Audit: st})
 }
-
-// newID makes a UUIDv7: unique across kiosks without coordination.
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // openStore opens the kiosk database, or a temporary one for demo screens.
 func openStore(ctx context.Context, o cli.GUIOptions) (*store.Store, func(), error) {
