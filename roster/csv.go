@@ -108,11 +108,16 @@ var (
 )
 
 // parse tells XLSX from text by the first bytes and reads the roster.
-func parse(br *bufio.Reader, openXLSX func() (xlsxFile, error), today time.Time) (Result, error) {
+// xlsx is called for a workbook: it gives random access to the whole file.
+func parse(br *bufio.Reader, xlsx func() (io.ReaderAt, int64, func() (xlsxFile, error), error), today time.Time) (Result, error) {
 	head, _ := br.Peek(len(oleMagic))
 	switch {
 	case bytes.HasPrefix(head, zipMagic):
-		return parseXLSX(openXLSX, today)
+		r, size, openExcelize, err := xlsx()
+		if err != nil {
+			return Result{}, fmt.Errorf("%w: %v", ErrUnreadable, err)
+		}
+		return parseXLSX(r, size, openExcelize, today)
 	case bytes.HasPrefix(head, oleMagic):
 		return Result{}, fmt.Errorf("%w: legacy .xls or password-protected workbook: save it as .xlsx or CSV", ErrUnreadable)
 	}

@@ -9,6 +9,7 @@ package roster
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 
 	"gradphoto/app"
 )
@@ -73,14 +76,28 @@ func ParseFile(path string, today time.Time) (Result, error) {
 		return Result{}, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
 	defer f.Close()
-	// An XLSX file is reopened by excelize through io.ReaderAt: no copy in memory.
-	return parse(bufio.NewReaderSize(f, sniffSize), func() (xlsxFile, error) { return openXLSXFile(path) }, today)
+	// A workbook is read through io.ReaderAt on the file: no copy in memory.
+	return parse(bufio.NewReaderSize(f, sniffSize), func() (io.ReaderAt, int64, func() (xlsxFile, error), error) {
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return f, fi.Size(), func() (xlsxFile, error) { return excelize.OpenFile(path, xlsxOptions) }, nil
+	}, today)
 }
 
 // Parse reads a roster from r. today bounds birth dates and graduation years.
 func Parse(r io.Reader, today time.Time) (Result, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
-	return parse(br, func() (xlsxFile, error) { return openXLSXReader(br) }, today)
+	return parse(br, func() (io.ReaderAt, int64, func() (xlsxFile, error), error) {
+		// A zip needs random access: the workbook is read into memory once.
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		br := bytes.NewReader(data)
+		return br, br.Size(), func() (xlsxFile, error) { return excelize.OpenReader(bytes.NewReader(data), xlsxOptions) }, nil
+	}, today)
 }
 
 // builder turns rows into a Result: it finds the header, then validates
@@ -161,20 +178,18 @@ func (b *builder) fail(reason string, err error) {
 
 // data validates one data row.
 func (b *builder) data(n int, cells []string) {
-	get := func(f field) string {
-		i := b.cols[f]
-		if i < 0 || i >= len(cells) {
-			return ""
+	var v [numFields]string
+	for f, i := range b.cols {
+		if i >= 0 && i < len(cells) {
+			v[f] = unformula1(clean(cells[i]))
 		}
-		return unformula1(clean(cells[i]))
 	}
 	b.reasons, b.errs = b.reasons[:0], b.errs[:0]
 	var e app.RosterEntry
 
-	rawNumber := unquoteNumber(get(fNumber))
-	shown := truncate(app.NormalizeNumber(rawNumber), 32)
-	if doc, err := app.ParseDocType(get(fDocType)); err != nil {
-		b.fail(fmt.Sprintf("unknown document type %q", truncate(get(fDocType), 40)), err)
+	rawNumber := unquoteNumber(v[fNumber])
+	if doc, err := app.ParseDocType(v[fDocType]); err != nil {
+		b.fail(fmt.Sprintf("unknown document type %q", truncate(v[fDocType], 40)), err)
 	} else {
 		e.Doc = doc
 		num, err := app.ValidateNumber(doc, rawNumber, b.today)
@@ -190,7 +205,7 @@ func (b *builder) data(n int, cells []string) {
 		}
 	}
 
-	if name, err := app.ValidateName(get(fName)); err != nil {
+	if name, err := app.ValidateName(v[fName]); err != nil {
 		if errors.Is(err, app.ErrNameEmpty) {
 			b.fail("missing field name", fmt.Errorf("%w: name: %w", ErrMissingField, err))
 		} else {
@@ -200,29 +215,29 @@ func (b *builder) data(n int, cells []string) {
 		e.Name = name
 	}
 
-	if e.School = get(fSchool); e.School == "" {
+	if e.School = v[fSchool]; e.School == "" {
 		b.fail("missing field school", fmt.Errorf("%w: school", ErrMissingField))
 	}
-	e.StudentNo = unquoteNumber(get(fStudentNo))
-	e.College = get(fCollege)
-	e.Major = get(fMajor)
-	e.Degree = get(fDegree)
+	e.StudentNo = unquoteNumber(v[fStudentNo])
+	e.College = v[fCollege]
+	e.Major = v[fMajor]
+	e.Degree = v[fDegree]
 	for _, f := range [...]field{fSchool, fStudentNo, fCollege, fMajor, fDegree} {
-		if len(get(f)) > maxField {
+		if len(v[f]) > maxField {
 			b.fail(fmt.Sprintf("field %s is too long", f), fmt.Errorf("%w: %s too long", ErrBadValue, f))
 		}
 	}
 
-	if y, ok := b.gradYear(get(fGradYear)); ok {
+	if y, ok := b.gradYear(v[fGradYear]); ok {
 		e.GradYear = y
 	} else {
-		b.fail(fmt.Sprintf("bad grad_year %q (want a year 1950–%d)", truncate(get(fGradYear), 20), b.maxYear),
+		b.fail(fmt.Sprintf("bad grad_year %q (want a year 1950–%d)", truncate(v[fGradYear], 20), b.maxYear),
 			fmt.Errorf("%w: grad_year", ErrBadValue))
 	}
-	if p, ok := prepaid(get(fPrepaid)); ok {
+	if p, ok := prepaid(v[fPrepaid]); ok {
 		e.Prepaid = p
 	} else {
-		b.fail(fmt.Sprintf("bad prepaid value %q (want 是/否, yes/no, 1/0)", truncate(get(fPrepaid), 20)),
+		b.fail(fmt.Sprintf("bad prepaid value %q (want 是/否, yes/no, 1/0)", truncate(v[fPrepaid], 20)),
 			fmt.Errorf("%w: prepaid", ErrBadValue))
 	}
 
@@ -234,7 +249,7 @@ func (b *builder) data(n int, cells []string) {
 		}
 	}
 	if len(b.reasons) > 0 {
-		p := Problem{Row: n, Reason: strings.Join(b.reasons, "; "), Number: shown}
+		p := Problem{Row: n, Reason: strings.Join(b.reasons, "; "), Number: truncate(app.NormalizeNumber(rawNumber), 32)}
 		if len(b.errs) == 1 {
 			p.Err = b.errs[0]
 		} else {
@@ -297,14 +312,16 @@ func clean(s string) string {
 	if s == "" {
 		return s
 	}
-	if c := s[0]; c > ' ' && c < utf8.RuneSelf {
-		if c := s[len(s)-1]; c > ' ' && c < utf8.RuneSelf {
-			return s // fast path: nothing to trim
-		}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !trimmable(first) && !trimmable(last) {
+		return s // fast path: nothing to trim
 	}
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
-	})
+	return strings.TrimFunc(s, trimmable)
+}
+
+func trimmable(r rune) bool {
+	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
 }
 
 // unformula1 undoes the formula ="0021" that spreadsheets use to keep
