@@ -57,7 +57,7 @@ type Result struct {
 
 // Problem is one rejected row.
 type Problem struct {
-	Row    int    // spreadsheet row number: the header is row 1, the first data row row 2
+	Row    int    // spreadsheet row number as Excel shows it (header row 1, first data row 2; blank rows count)
 	Reason string // short English reason: "bad check character", "duplicate of row 5", …
 	Err    error  // the underlying errors, for errors.Is
 	// Number is the row's ID number as written (normalised, not validated;
@@ -162,7 +162,7 @@ func (b *builder) finish() (Result, error) {
 	return b.res, nil
 }
 
-// problem records a row that breaks the file's syntax (CSV quoting).
+// malformed records a row that breaks the file's syntax (CSV quoting).
 func (b *builder) malformed(n int, err error) {
 	if !b.header {
 		return

@@ -144,6 +144,29 @@ func TestCSVGBKLateNonASCII(t *testing.T) {
 	}
 }
 
+// A UTF-8 file with one damaged byte: only that row is lost.
+func TestCSVUTF8Damaged(t *testing.T) {
+	rows := genRows(200, 9)
+	rows[50][0] = "王\xff明"
+	res := mustParse(t, "r.csv", []byte(csvText(headerZh, rows)))
+	if len(res.Entries) != 199 || len(res.Problems) != 1 || res.Problems[0].Row != 52 {
+		t.Fatalf("%d entries, problems %+v", len(res.Entries), res.Problems)
+	}
+}
+
+// The same for GBK.
+func TestCSVGBKDamaged(t *testing.T) {
+	rows := genRows(200, 9)
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(csvText(headerZh, rows))
+	data := []byte(gbk)
+	i := bytes.Index(data, []byte(rows[50][1])) - 3 // inside the name before the number
+	data[i] = 0xFF
+	res := mustParse(t, "r.csv", data)
+	if len(res.Entries) != 199 || len(res.Problems) != 1 || res.Problems[0].Row != 52 {
+		t.Fatalf("%d entries, problems %+v", len(res.Entries), res.Problems)
+	}
+}
+
 func TestCSVUTF16(t *testing.T) {
 	text := strings.ReplaceAll(goodText(), ",", "\t")
 	enc, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(text)

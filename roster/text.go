@@ -131,17 +131,27 @@ func (t *textReader) readUndecided(p []byte) (int, error) {
 	// A non-ASCII byte is next: look ahead and decide.
 	window, err := t.br.Peek(sniffSize)
 	atEOF := err != nil
+	gbBad, gbGood := gb18030Stats(window, atEOF)
 	switch {
 	case validUTF8Prefix(window, atEOF):
 		t.mode = modeUTF8
-		return t.br.Read(p)
-	case validGB18030Prefix(window, atEOF):
+	case gbBad == 0:
 		t.mode = modeDecoded
-		t.dec = transform.NewReader(t.br, simplifiedchinese.GB18030.NewDecoder())
-		return t.dec.Read(p)
+	// A damaged file (a stray bad byte or two): those cells read as
+	// U+FFFD and their rows are rejected; the rest of the file is fine.
+	case mostlyUTF8(window):
+		t.mode = modeUTF8
+	case gbBad*100 <= gbGood:
+		t.mode = modeDecoded
+	default:
+		t.err = fmt.Errorf("%w: neither UTF-8 nor GBK/GB18030 text", ErrUnreadable)
+		return 0, t.err
 	}
-	t.err = fmt.Errorf("%w: neither UTF-8 nor GBK/GB18030 text", ErrUnreadable)
-	return 0, t.err
+	if t.mode == modeUTF8 {
+		return t.br.Read(p)
+	}
+	t.dec = transform.NewReader(t.br, simplifiedchinese.GB18030.NewDecoder())
+	return t.dec.Read(p)
 }
 
 // validUTF8Prefix reports whether b is valid UTF-8, allowing a rune cut
@@ -160,12 +170,30 @@ func validUTF8Prefix(b []byte, atEOF bool) bool {
 	return utf8.Valid(b)
 }
 
-// validGB18030Prefix checks the byte structure of GB18030 (one byte below
+// mostlyUTF8 reports UTF-8 text with at most one bad sequence per 100
+// non-ASCII characters (a damaged file, not another encoding).
+func mostlyUTF8(b []byte) bool {
+	bad, good := 0, 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			bad++
+		case r >= utf8.RuneSelf:
+			good++
+		}
+		b = b[size:]
+	}
+	return bad*100 <= good
+}
+
+// gb18030Stats checks the byte structure of GB18030 (one byte below
 // 0x80 or 0x80 itself, the euro sign of code page 936; two bytes lead
 // 0x81–0xFE, trail 0x40–0x7E or 0x80–0xFE; four bytes 0x81–0xFE,
-// 0x30–0x39, 0x81–0xFE, 0x30–0x39), allowing a sequence cut off at the end
-// of the window when more bytes follow.
-func validGB18030Prefix(b []byte, atEOF bool) bool {
+// 0x30–0x39, 0x81–0xFE, 0x30–0x39) and counts bad and good multi-byte
+// sequences. A sequence cut off at the end of the window is not counted
+// when more bytes follow.
+func gb18030Stats(b []byte, atEOF bool) (bad, good int) {
 	for i := 0; i < len(b); {
 		c := b[i]
 		switch {
@@ -173,28 +201,41 @@ func validGB18030Prefix(b []byte, atEOF bool) bool {
 			i++
 			continue
 		case c == 0xFF:
-			return false
+			bad++
+			i++
+			continue
 		}
 		if i+1 >= len(b) {
-			return !atEOF
+			if atEOF {
+				bad++
+			}
+			return bad, good
 		}
 		c1 := b[i+1]
 		switch {
 		case (c1 >= 0x40 && c1 <= 0x7E) || (c1 >= 0x80 && c1 <= 0xFE):
+			good++
 			i += 2
 		case c1 >= 0x30 && c1 <= 0x39:
 			if i+3 >= len(b) {
-				return !atEOF
+				if atEOF {
+					bad++
+				}
+				return bad, good
 			}
 			if b[i+2] < 0x81 || b[i+2] > 0xFE || b[i+3] < 0x30 || b[i+3] > 0x39 {
-				return false
+				bad++
+				i++
+				continue
 			}
+			good++
 			i += 4
 		default:
-			return false
+			bad++
+			i++
 		}
 	}
-	return true
+	return bad, good
 }
 
 // errIsUnreadable tells file-level decoding failures from the rest.
