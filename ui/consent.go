@@ -30,7 +30,8 @@ func (s *consentScreen) content() fyne.CanvasObject {
 		s.accept.Disable()
 	}
 	top := container.NewVBox(heading(lang.L("consent.title")), version)
-	bottom := container.NewVBox(atLeast(s.check, 0, touchHeight), buttonRow(
+	row := newTapRow(s.check, func() { s.check.SetChecked(!s.check.Checked) })
+	bottom := container.NewVBox(atLeast(row, 0, touchHeight), buttonRow(
 		[]fyne.CanvasObject{s.decline}, s.accept))
 	return container.NewBorder(top, bottom, nil, nil, card(container.NewVScroll(notice)))
 }

@@ -60,8 +60,9 @@ type Kiosk struct {
 	status      *statusScreen
 	pending     *pendingScreen
 
-	// afterIdleReset, when set, is called after an inactivity reset (tests).
-	afterIdleReset func()
+	// afterIdleWarn and afterIdleReset, when set, are called after the
+	// inactivity warning and reset (tests wait on them).
+	afterIdleWarn, afterIdleReset func()
 }
 
 // NewKiosk builds the kiosk UI in win on top of the domain service.
@@ -199,6 +200,9 @@ func (k *Kiosk) onIdleWarn() {
 	k.warning = widget.NewModalPopUp(card(container.NewVBox(
 		heading(lang.L("idle.title")), atLeast(msg, 560, 0), sized(stay))), k.win.Canvas())
 	k.warning.Show()
+	if k.afterIdleWarn != nil {
+		k.afterIdleWarn()
+	}
 }
 
 // onIdleExpire ends the session and clears every screen; the next person

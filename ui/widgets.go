@@ -91,3 +91,26 @@ func buttonRow(left []fyne.CanvasObject, right ...fyne.CanvasObject) fyne.Canvas
 func centred(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewCenter(content)
 }
+
+// tapRow makes a whole row tappable (touch target) around smaller content;
+// taps on the content itself still go to the content.
+type tapRow struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onTap   func()
+}
+
+func newTapRow(content fyne.CanvasObject, onTap func()) *tapRow {
+	r := &tapRow{content: content, onTap: onTap}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *tapRow) CreateRenderer() fyne.WidgetRenderer {
+	// spacers centre the content vertically at its own height, so that
+	// widgets checking where they were tapped (Check) see a tap inside
+	return widget.NewSimpleRenderer(container.NewVBox(layout.NewSpacer(),
+		container.NewHBox(r.content), layout.NewSpacer()))
+}
+
+func (r *tapRow) Tapped(*fyne.PointEvent) { r.onTap() }

@@ -1,0 +1,285 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"gradphoto/app"
+	"gradphoto/store"
+)
+
+// rig is a kiosk UI on the Fyne test driver over a real SQLite store.
+type rig struct {
+	k   *Kiosk
+	st  *store.Store
+	win fyne.Window
+}
+
+func newRig(t *testing.T, cfg Config) *rig {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(kioskTheme{})
+	if err := setLanguage(langZH); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "kiosk.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := seedDemo(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewWindow(nil)
+	w.Resize(windowSize)
+	t.Cleanup(w.Close)
+	return &rig{k: NewKiosk(w, NewService(st), cfg), st: st, win: w}
+}
+
+func (r *rig) step() app.Step { return r.k.svc.Session().Step }
+
+func (r *rig) wantStep(t *testing.T, want app.Step) {
+	t.Helper()
+	if got := r.step(); got != want {
+		t.Fatalf("step = %s, want %s", got, want)
+	}
+}
+
+// texts returns every text drawn on the window, popups included.
+func (r *rig) texts() string {
+	c := r.win.Canvas()
+	objs := test.LaidOutObjects(c.Content())
+	for _, o := range c.Overlays().List() {
+		objs = append(objs, test.LaidOutObjects(o)...)
+	}
+	var b strings.Builder
+	for _, o := range objs {
+		if t, ok := o.(*canvas.Text); ok && o.Visible() {
+			b.WriteString(t.Text)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// walkToIdentity taps Welcome → Consent (tick, accept) → Identity.
+func (r *rig) walkToIdentity(t *testing.T) {
+	t.Helper()
+	test.Tap(r.k.welcome.start)
+	r.wantStep(t, app.StepConsent)
+	test.Tap(r.k.consent.accept) // disabled until ticked
+	r.wantStep(t, app.StepConsent)
+	test.Tap(r.k.consent.check)
+	test.Tap(r.k.consent.accept)
+	r.wantStep(t, app.StepIdentity)
+}
+
+// typeNumber taps the number on the on-screen keypad.
+func (r *rig) typeNumber(t *testing.T, in *numberInput, number string) {
+	t.Helper()
+	for _, c := range number {
+		b := in.keypad.Button(string(c))
+		if b == nil {
+			t.Fatalf("keypad has no key %q", c)
+		}
+		test.Tap(b)
+	}
+}
+
+func TestFlowWelcomeToEligibility(t *testing.T) {
+	r := newRig(t, Config{})
+	r.walkToIdentity(t)
+
+	id := r.k.identity
+	r.typeNumber(t, id.input, "99") // typed by mistake, then cleared
+	test.Tap(id.input.keypad.Button(KeyClear))
+	r.typeNumber(t, id.input, demoGraduate.Number[:17]+"7")
+	test.Tap(id.input.keypad.Button(KeyBackspace))
+	r.typeNumber(t, id.input, demoGraduate.Number[17:]+"9") // the 19th character is refused
+	if id.input.number != demoGraduate.Number {
+		t.Fatalf("keypad typed %q, want %q", id.input.number, demoGraduate.Number)
+	}
+	test.Type(id.nameEntry, demoGraduate.Name)
+	test.Tap(id.next)
+	r.wantStep(t, app.StepEligibility)
+
+	rec := r.k.eligibility.record
+	if rec["eligibility.name"] != "李*明" || rec["eligibility.id_number"] != "110105********0014" {
+		t.Fatalf("record shows name %q number %q, want 李*明 110105********0014",
+			rec["eligibility.name"], rec["eligibility.id_number"])
+	}
+	shown := r.texts()
+	for _, want := range []string{"李*明", "110105********0014", "华东示范大学", "计算机科学与技术", "进入采集"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("eligibility screen does not show %q", want)
+		}
+	}
+	for _, secret := range []string{demoGraduate.Number, demoGraduate.Name} {
+		if strings.Contains(shown, secret) {
+			t.Errorf("eligibility screen shows %q unmasked", secret)
+		}
+	}
+
+	test.Tap(r.k.eligibility.enter)
+	r.wantStep(t, app.StepService)
+	if !strings.Contains(r.texts(), "尚未开放缴费和拍照功能") {
+		t.Error("after eligibility the kiosk must say payment and photo are not available yet")
+	}
+	test.Tap(r.k.pending.home)
+	r.wantStep(t, app.StepWelcome)
+}
+
+func TestIdentityRejectsBadCheckCharacter(t *testing.T) {
+	r := newRig(t, Config{})
+	r.walkToIdentity(t)
+	id := r.k.identity
+	r.typeNumber(t, id.input, demoGraduate.Number[:17]+"5")
+	test.Type(id.nameEntry, demoGraduate.Name)
+	test.Tap(id.next)
+	r.wantStep(t, app.StepIdentity)
+	if !strings.Contains(r.texts(), "校验码不对") {
+		t.Errorf("no check-character message on screen:\n%s", r.texts())
+	}
+	test.Tap(id.input.keypad.Button(KeyBackspace)) // typing clears the message
+	if strings.Contains(r.texts(), "校验码不对") {
+		t.Error("message stays after the number changed")
+	}
+}
+
+func TestIdentityNameRequired(t *testing.T) {
+	r := newRig(t, Config{})
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+	test.Tap(r.k.identity.next)
+	r.wantStep(t, app.StepIdentity)
+	if !strings.Contains(r.texts(), "请输入姓名") {
+		t.Error("no name-required message")
+	}
+}
+
+func TestNotOnRosterExplains(t *testing.T) {
+	r := newRig(t, Config{})
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, demoNumber("44030519990101003"))
+	test.Type(r.k.identity.nameEntry, "赵六")
+	test.Tap(r.k.identity.next)
+	r.wantStep(t, app.StepEligibility)
+	shown := r.texts()
+	if !strings.Contains(shown, "未在毕业生名单中找到您") || r.k.eligibility.enter != nil {
+		t.Errorf("not-found screen wrong (enter button %v):\n%s", r.k.eligibility.enter, shown)
+	}
+}
+
+func TestLanguageToggleKeepsInput(t *testing.T) {
+	r := newRig(t, Config{})
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, "110105")
+	r.k.onToggleLanguage()
+	t.Cleanup(func() { setLanguage(langZH) })
+	shown := r.texts()
+	if !strings.Contains(shown, "Your identity") || !strings.Contains(shown, "110105") {
+		t.Errorf("after toggle want English with the typed number kept:\n%s", shown)
+	}
+	r.k.onToggleLanguage()
+	if !strings.Contains(r.texts(), "核验身份") {
+		t.Error("toggle back did not return to Chinese")
+	}
+}
+
+func TestDeclineConsentReturnsToWelcome(t *testing.T) {
+	r := newRig(t, Config{})
+	test.Tap(r.k.welcome.start)
+	test.Tap(r.k.consent.decline)
+	r.wantStep(t, app.StepWelcome)
+	if got := r.k.svc.Session(); got.ID != "" || got.Consent != nil {
+		t.Errorf("declined session still held: %+v", got)
+	}
+	if !strings.Contains(r.texts(), "开始采集") {
+		t.Error("Welcome not shown after decline")
+	}
+}
+
+func TestStatusLookupRejectedOffersRetake(t *testing.T) {
+	r := newRig(t, Config{})
+	test.Tap(r.k.welcome.lookup)
+	r.wantStep(t, app.StepStatus)
+	r.typeNumber(t, r.k.status.input, demoRejected.Number)
+	test.Tap(r.k.status.search)
+	shown := r.texts()
+	if !strings.Contains(shown, "未通过") || !strings.Contains(shown, "背景不是纯色") || r.k.status.retake == nil {
+		t.Fatalf("rejected status not shown with reason and retake:\n%s", shown)
+	}
+	test.Tap(r.k.status.retake)
+	r.wantStep(t, app.StepCapture)
+	if s := r.k.svc.Session(); s.Payment != app.PaymentRetake {
+		t.Errorf("retake payment = %q, want free retake", s.Payment)
+	}
+}
+
+func TestStatusLookupNone(t *testing.T) {
+	r := newRig(t, Config{})
+	test.Tap(r.k.welcome.lookup)
+	r.typeNumber(t, r.k.status.input, demoGraduate.Number)
+	test.Tap(r.k.status.search)
+	if !strings.Contains(r.texts(), "没有找到您的提交记录") || r.k.status.retake != nil {
+		t.Error("no-submission message missing")
+	}
+}
+
+// The inactivity reset ends the session and clears every screen.
+func TestInactivityResetClearsEverything(t *testing.T) {
+	r := newRig(t, Config{IdleWarn: 60 * time.Millisecond, IdleTimeout: 200 * time.Millisecond})
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+	test.Type(r.k.identity.nameEntry, demoGraduate.Name)
+	test.Tap(r.k.identity.next)
+	r.wantStep(t, app.StepEligibility)
+	sessionID := r.k.svc.Session().ID
+
+	warned, reset := make(chan struct{}), make(chan struct{})
+	r.k.afterIdleWarn = func() { close(warned) }
+	r.k.afterIdleReset = func() { close(reset) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r.k.Start(ctx) // the timer starts only now: no tap races its goroutine
+	defer r.k.Stop()
+	for _, ch := range []chan struct{}{warned, reset} {
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatal("inactivity warning or reset did not come")
+		}
+	}
+
+	r.wantStep(t, app.StepWelcome)
+	shown := r.texts()
+	for _, gone := range []string{"李*明", "0014", demoGraduate.Number} {
+		if strings.Contains(shown, gone) {
+			t.Errorf("after reset the window still shows %q", gone)
+		}
+	}
+	if r.k.identity.input.number != "" || r.k.identity.name != "" || r.k.eligibility.record != nil {
+		t.Error("screens keep the previous graduate's input")
+	}
+	if r.k.warning != nil {
+		t.Error("warning still up after reset")
+	}
+	entries, err := r.st.AuditLog(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) == 0 || entries[0].Action != "session.timeout" {
+		t.Errorf("audit log %+v, want session.timeout first", entries)
+	}
+	if _, err := r.st.GetSession(context.Background(), sessionID); err != nil {
+		t.Errorf("ended session not kept: %v", err)
+	}
+}
