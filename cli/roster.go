@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
+	"unicode"
 
 	"gradphoto/app"
 	"gradphoto/roster"
@@ -105,7 +107,7 @@ func rosterImport(args []string, stdout, stderr io.Writer) int {
 
 	for _, p := range res.Problems {
 		if p.Number != "" {
-			fmt.Fprintf(stdout, "row %d: %s (%s)\n", p.Row, p.Reason, app.MaskID(p.Number))
+			fmt.Fprintf(stdout, "row %d: %s (%s)\n", p.Row, p.Reason, printable(app.MaskID(p.Number)))
 		} else {
 			fmt.Fprintf(stdout, "row %d: %s\n", p.Row, p.Reason)
 		}
@@ -124,4 +126,15 @@ func rosterImport(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// printable replaces control and other unprintable characters, so that a
+// roster file cannot send escape sequences to the operator's terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return '?'
+	}, s)
 }

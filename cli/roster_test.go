@@ -307,6 +307,18 @@ func TestRosterImportUsage(t *testing.T) {
 	}
 }
 
+func TestRosterImportNoEscapes(t *testing.T) {
+	db := tempDB(t)
+	// Control bytes in the first 64 KB make the file "binary"; further on
+	// they reach the rows, and must not reach the terminal.
+	text := "name,id_number,school\n" + strings.Repeat(",,\n", 30000) +
+		"Li Lei,11\x1b[2J\x1b]0;pwned\x07xx,BIT\nHan,1101052001031212\x1b3,BIT\n"
+	r := importFile(t, db, writeTemp(t, "esc.csv", []byte(text)))
+	if strings.ContainsAny(r.stdout, "\x1b\x07") || r.lastLine() != "imported 0, rejected 2" {
+		t.Fatalf("stdout %q", r.stdout)
+	}
+}
+
 func TestRosterImportNothingGood(t *testing.T) {
 	db := tempDB(t)
 	text := "name,id_number,school\n" +
