@@ -14,12 +14,13 @@ import (
 
 // The lean XLSX reader. excelize's Rows() decodes every cell through
 // encoding/xml's reflection and namespace handling: on a 50 000-row roster
-// it alone took ~2 s of the 3 s import budget. This reader walks the same
-// OOXML parts with xml.Decoder.RawToken and keeps only what a roster
-// needs: the first worksheet's cell texts and the shared strings. When it
-// cannot make sense of the package structure (an unusual producer), the
-// caller falls back to excelize; cell-level trouble is reported, not
-// papered over.
+// it alone took ~2 s of the 3 s import budget (xml.Decoder.RawToken still
+// took ~1.5 s). This reader finds the first worksheet through the small
+// package parts (relationships, workbook: encoding/xml) and streams the
+// two big ones, the worksheet and the shared strings, through scanXML
+// (xmlscan.go), keeping only the cell texts a roster needs. When it cannot
+// make sense of the package structure (an unusual producer), the caller
+// falls back to excelize; broken cell data is reported, not papered over.
 
 // errStructure says the package is a zip but not laid out as this reader
 // expects; excelize gets a try.
@@ -183,8 +184,15 @@ func (w *leanWorkbook) sharedStrings(name string) ([]string, error) {
 	return h.out, nil
 }
 
+// maxSST bounds the shared-string table in memory (an honest 50 000-row
+// roster needs a few MB).
+const maxSST = 256 << 20
+
+var errSSTTooBig = errors.New("shared strings too large")
+
 type sstHandler struct {
 	out  []string
+	size int
 	raw  []byte
 	dec  []byte
 	inSI bool
@@ -210,6 +218,9 @@ func (h *sstHandler) end(name []byte) error {
 		if h.inSI {
 			h.dec = decodeText(h.dec[:0], h.raw)
 			h.out = append(h.out, unescapeXstring(string(h.dec)))
+			if h.size += len(h.dec) + 16; h.size > maxSST {
+				return errSSTTooBig
+			}
 		}
 		h.inSI = false
 	case "rPh":
