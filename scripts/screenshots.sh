@@ -15,9 +15,15 @@ shoot_all() {
   done
 }
 
-# shoot SCREEN LANG FILE: open the screen, wait for its window, grab it.
+# shoot SCREEN LANG FILE: open the screen, wait for its window, grab it;
+# one more try when the window does not come (the app's log is kept).
 shoot() {
-  "$bin" --screen "$1" --lang "$2" >/dev/null 2>&1 &
+  shoot_once "$@" || shoot_once "$@"
+}
+
+shoot_once() {
+  local log="${3%.png}.log"
+  "$bin" --screen "$1" --lang "$2" >"$log" 2>&1 &
   local pid=$! id=""
   for _ in $(seq 300); do # up to 30 s on a busy machine
     id=$(xwininfo -root -children 2>/dev/null | awk '/"(学士学位证书图像采集|Degree certificate photo kiosk)"/ {print $1; exit}')
@@ -26,13 +32,14 @@ shoot() {
   done
   if [ -z "$id" ]; then
     kill "$pid" 2>/dev/null || true
-    echo "no window for $1 ($2)" >&2
+    echo "no window for $1 ($2), see $log" >&2
     return 1
   fi
   sleep 1.5 # let it paint
   import -window "$id" "$3"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
+  rm -f "$log"
   echo "$3"
 }
 

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"gradphoto/app"
@@ -82,16 +83,18 @@ func (s *statusScreen) showResult() {
 		s.showButtons()
 		return
 	}
-	title := text(lang.L("status."+string(prior.Status)), 30, statusColour(prior.Status), true)
+	title := container.NewHBox(text(lang.L("status."+string(prior.Status)), 30, statusColour(prior.Status), true))
+	if !prior.UpdatedAt.IsZero() {
+		when := text(lang.L("status.updated", map[string]any{
+			"Time": prior.UpdatedAt.Local().Format("2006-01-02 15:04")}), 20, colMuted, false)
+		title.Add(layout.NewSpacer())
+		title.Add(container.NewCenter(when))
+	}
 	explain := lang.L("status." + string(prior.Status) + "_text")
 	if prior.Reason != "" {
 		explain = lang.L("status.reason", map[string]any{"Reason": prior.Reason}) + "\n" + explain
 	}
 	box := container.NewVBox(title, paragraph(explain))
-	if !prior.UpdatedAt.IsZero() {
-		box.Add(text(lang.L("status.updated", map[string]any{
-			"Time": prior.UpdatedAt.Local().Format("2006-01-02 15:04")}), 20, colMuted, false))
-	}
 	if prior.Status == app.StatusRejected {
 		s.retake = touchButton(lang.L("status.retake"), true, s.onRetake)
 	}
