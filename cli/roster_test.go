@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gradphoto/app"
+	"gradphoto/internal/testfile"
 	"gradphoto/store"
 )
 
@@ -117,23 +117,6 @@ func findRoster(t *testing.T, st *store.Store, number string) app.RosterEntry {
 	return e
 }
 
-func xlsxBytes(t *testing.T, rows [][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func TestRosterImportFormats(t *testing.T) {
 	gbk, err := simplifiedchinese.GBK.NewEncoder().String(rosterText())
 	if err != nil {
@@ -143,7 +126,7 @@ func TestRosterImportFormats(t *testing.T) {
 		"计算机科学与技术,yes," + idZhang + ",北京理工大学,张三,2025\n" +
 		"英语,no," + idLi + ",北京理工大学,李四,2025\n" +
 		"应用化学,,\"" + idWang + "\",北京理工大学,王五,2025\n"
-	xlsx := xlsxBytes(t, [][]any{
+	xlsx := testfile.XLSX(t, [][]any{
 		{"学校", "姓名", "身份证号", "毕业年份", "已缴费", "专业"},
 		{"北京理工大学", "张三", idZhang, 2025, true, "计算机科学与技术"},
 		{"北京理工大学", "李四", idLi, 2025, false, "英语"},

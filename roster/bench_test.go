@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gradphoto/internal/testfile"
 	"gradphoto/store"
 )
 
@@ -41,7 +42,7 @@ func benchXLSX(b *testing.B) []byte {
 	for _, r := range rows {
 		all = append(all, row(r))
 	}
-	return sharedXLSX(b, all)
+	return testfile.XLSX(b, all)
 }
 
 // BenchmarkParse50k is the parsing alone, to tell it from the store's share.

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"gradphoto/app"
+	"gradphoto/internal/testfile"
 )
 
 func FuzzParse(f *testing.F) {
@@ -34,7 +35,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Add(writeXLSX(f, headerZh, genRows(3, 1)))
-	f.Add(sharedXLSX(f, [][]any{{"姓名", "身份证号", "学校", "已缴费"}, {"张三", idA, "北京理工大学", true}}))
+	f.Add(testfile.XLSX(f, [][]any{{"姓名", "身份证号", "学校", "已缴费"}, {"张三", idA, "北京理工大学", true}}))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := Parse(bytes.NewReader(data), today)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"gradphoto/internal/testfile"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -26,24 +28,6 @@ func bothReaders(t *testing.T, data []byte) (Result, error) {
 		t.Fatalf("lean reader and excelize disagree:\nlean     %+v\nexcelize %+v", lean, exc)
 	}
 	return lean, errLean
-}
-
-// sharedXLSX builds a workbook the way Excel stores text: shared strings.
-func sharedXLSX(t testing.TB, rows [][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func TestLeanMatchesExcelize(t *testing.T) {
@@ -68,9 +52,9 @@ func TestLeanMatchesExcelize(t *testing.T) {
 		{"", "北京理工大学", " 王五 ", idC, "2024届", "是", "_x005F_x"},
 	}
 	for name, data := range map[string][]byte{
-		"shared strings": sharedXLSX(t, append([][]any{{"姓名", "身份证号", "证件类型", "学号", "学校", "学院", "专业", "学位", "毕业年份", "已缴费"}}, strs(rows)...)),
+		"shared strings": testfile.XLSX(t, append([][]any{{"姓名", "身份证号", "证件类型", "学号", "学校", "学院", "专业", "学位", "毕业年份", "已缴费"}}, strs(rows)...)),
 		"inline strings": writeXLSX(t, headerEn, rows),
-		"typed cells":    sharedXLSX(t, mixed),
+		"typed cells":    testfile.XLSX(t, mixed),
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, err := bothReaders(t, data)
