@@ -31,6 +31,10 @@ func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) i
 		switch args[0] {
 		case "roster":
 			return runRoster(args[1:], stdout, stderr)
+		case "photo":
+			return runPhoto(args[1:], stdout, stderr)
+		case "card":
+			return runCard(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			usage(stdout)
 			return ExitOK
@@ -64,5 +68,8 @@ func usage(w io.Writer) {
   gradphoto [--db PATH] [--fullscreen] [--lang zh-CN|en]   open the kiosk
   gradphoto --screen NAME [--lang L]                      one screen with demo data ("list" lists them)
   gradphoto roster import [--db PATH] FILE                  import a roster (CSV UTF-8/GBK or XLSX)
+  gradphoto photo make [--profile P] [--background B] IN OUT   standardise a photo
+  gradphoto photo check [--profile P] [--json] FILE         check a photo against a profile
+  gradphoto card IN OUT                                     flatten an ID-card photo to 856x540
 `)
 }
