@@ -1,0 +1,326 @@
+package face
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"os"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/assets"
+)
+
+// Mode chooses between speed and accuracy.
+type Mode int
+
+const (
+	// Live is for one camera frame: one inference on the frame's central
+	// square (side = the shorter side). A face outside that square is
+	// outside any photo crop anyway.
+	Live Mode = iota
+	// Still is for a photo to standardise: the whole image letterboxed, the
+	// central square, tiles when those find nothing, then one more inference
+	// centred on each face for precise key points.
+	Still
+)
+
+// MinImageSide is the smallest image side Detect accepts.
+const MinImageSide = 32
+
+// Model files inside assets.Models.
+const (
+	modelFile        = "models/blazeface_front_128.onnx"
+	eyeCascadeFile   = "models/haarcascade_eye.xml"
+	glassCascadeFile = "models/haarcascade_eye_tree_eyeglasses.xml"
+)
+
+// Detector finds faces and eyes. It owns OpenCV objects and scratch
+// buffers: it is NOT safe for concurrent use (give each goroutine its own
+// Detector), and must be closed.
+type Detector struct {
+	net       gocv.Net
+	eyes      gocv.CascadeClassifier // haarcascade_eye
+	glassEyes gocv.CascadeClassifier // haarcascade_eye_tree_eyeglasses
+	blob      gocv.Mat               // the model input, [1,128,128,3] float32
+	small     gocv.Mat               // scratch: the resized crop
+	gray      gocv.Mat               // scratch: an eye region in grey
+	patch     gocv.Mat               // scratch: the normalised eye patch
+	opened    gocv.Mat               // scratch: the patch without catchlights
+	kernel    gocv.Mat               // the catchlight-removing opening's square
+	outNames  []string
+	closed    bool
+}
+
+// NewDetector loads the embedded BlazeFace model and Haar eye cascades.
+func NewDetector() (*Detector, error) {
+	d := &Detector{outNames: outputNames()}
+	if err := d.loadNet(); err != nil {
+		return nil, fmt.Errorf("face: new detector: %w", err)
+	}
+	d.eyes = gocv.NewCascadeClassifier()
+	d.glassEyes = gocv.NewCascadeClassifier()
+	d.blob = gocv.NewMatWithSizes([]int{1, inputSide, inputSide, 3}, gocv.MatTypeCV32F)
+	d.small = gocv.NewMat()
+	d.gray = gocv.NewMat()
+	d.patch = gocv.NewMat()
+	d.opened = gocv.NewMat()
+	k := 2*catchlightRadius + 1
+	d.kernel = gocv.GetStructuringElement(gocv.MorphRect, image.Pt(k, k))
+	if err := loadCascade(&d.eyes, eyeCascadeFile); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("face: new detector: %w", err)
+	}
+	if err := loadCascade(&d.glassEyes, glassCascadeFile); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("face: new detector: %w", err)
+	}
+	return d, nil
+}
+
+func (d *Detector) loadNet() error {
+	b, err := assets.Models.ReadFile(modelFile)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	net, err := gocv.ReadNetFromONNXBytes(b)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrModel, modelFile, err)
+	}
+	if net.Empty() {
+		net.Close()
+		return fmt.Errorf("%w: %s: empty network", ErrModel, modelFile)
+	}
+	if err := checkOutputs(&net); err != nil {
+		net.Close()
+		return err
+	}
+	d.net = net
+	return nil
+}
+
+// checkOutputs makes sure the network has the output layers decode reads.
+func checkOutputs(net *gocv.Net) error {
+	have := map[string]bool{}
+	for _, id := range net.GetUnconnectedOutLayers() {
+		l := net.GetLayer(id)
+		have[l.GetName()] = true
+		l.Close()
+	}
+	for _, n := range outputNames() {
+		if !have[n] {
+			return fmt.Errorf("%w: %s: no output %q", ErrModel, modelFile, n)
+		}
+	}
+	return nil
+}
+
+// loadCascade writes an embedded cascade to a temporary file (OpenCV loads
+// cascades only from files), loads it and removes the file.
+func loadCascade(c *gocv.CascadeClassifier, name string) error {
+	b, err := assets.Models.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	f, err := os.CreateTemp("", "gradphoto-cascade-*.xml")
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrModel, name, err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrModel, name, err)
+	}
+	if !c.Load(f.Name()) {
+		return fmt.Errorf("%w: %s: cascade did not load", ErrModel, name)
+	}
+	return nil
+}
+
+// Close releases the models and buffers. Closing twice is harmless.
+func (d *Detector) Close() error {
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	d.net.Close()
+	d.eyes.Close()
+	d.glassEyes.Close()
+	d.blob.Close()
+	d.small.Close()
+	d.gray.Close()
+	d.patch.Close()
+	d.opened.Close()
+	d.kernel.Close()
+	return nil
+}
+
+// Detect returns the faces in a BGR 8UC3 image (at least 32×32), best
+// (highest score) first; an empty slice when there is none.
+func (d *Detector) Detect(img gocv.Mat, mode Mode) ([]Face, error) {
+	if d.closed {
+		return nil, fmt.Errorf("face: detect: %w", ErrClosed)
+	}
+	if err := checkImage(img); err != nil {
+		return nil, fmt.Errorf("face: detect: %w", err)
+	}
+	var dets []raw
+	var err error
+	switch mode {
+	case Live:
+		dets, err = d.detectLive(img)
+	case Still:
+		dets, err = d.detectStill(img)
+	default:
+		return nil, fmt.Errorf("face: detect: unknown mode %d", mode)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("face: detect: %w", err)
+	}
+	faces := make([]Face, 0, len(dets))
+	for _, r := range dets {
+		faces = append(faces, r.face())
+	}
+	return faces, nil
+}
+
+// checkImage rejects what would make OpenCV throw (and abort the process).
+func checkImage(img gocv.Mat) error {
+	if img.Ptr() == nil || img.Empty() {
+		return fmt.Errorf("%w: empty", ErrBadImage)
+	}
+	if img.Type() != gocv.MatTypeCV8UC3 {
+		return fmt.Errorf("%w: type %v", ErrBadImage, img.Type())
+	}
+	if img.Rows() < MinImageSide || img.Cols() < MinImageSide {
+		return fmt.Errorf("%w: %d×%d", ErrBadImage, img.Cols(), img.Rows())
+	}
+	return nil
+}
+
+// face converts a detection in image pixels into a Face.
+func (r raw) face() Face {
+	pt := func(k int) Point { return Point{r.keys[k][0], r.keys[k][1]} }
+	return Face{
+		Box:      Rect{X: r.cx - r.w/2, Y: r.cy - r.h/2, W: r.w, H: r.h},
+		Score:    r.score,
+		RightEye: pt(0),
+		LeftEye:  pt(1),
+		Nose:     pt(2),
+		Mouth:    pt(3),
+		RightEar: pt(4),
+		LeftEar:  pt(5),
+	}
+}
+
+// centralSquare is the largest square centred in the image.
+func centralSquare(w, h int) image.Rectangle {
+	s := min(w, h)
+	x, y := (w-s)/2, (h-s)/2
+	return image.Rect(x, y, x+s, y+s)
+}
+
+// letterbox is the smallest square centred on the image that holds it.
+func letterbox(w, h int) image.Rectangle {
+	s := max(w, h)
+	x, y := (w-s)/2, (h-s)/2
+	return image.Rect(x, y, x+s, y+s)
+}
+
+// infer runs the model on the square sq of img (sq may reach outside the
+// image: the outside is padded black) and returns the detections in image
+// pixels, merged.
+func (d *Detector) infer(img gocv.Mat, sq image.Rectangle) ([]raw, error) {
+	bounds := image.Rect(0, 0, img.Cols(), img.Rows())
+	in := sq.Intersect(bounds)
+	side := float64(sq.Dx())
+	if in.Empty() || side <= 0 {
+		return nil, nil
+	}
+	sc := inputSide / side
+	ox := min(inputSide-1, int(math.Round(float64(in.Min.X-sq.Min.X)*sc)))
+	oy := min(inputSide-1, int(math.Round(float64(in.Min.Y-sq.Min.Y)*sc)))
+	dw := max(1, min(inputSide-ox, int(math.Round(float64(in.Dx())*sc))))
+	dh := max(1, min(inputSide-oy, int(math.Round(float64(in.Dy())*sc))))
+	if err := d.prepare(img, in, image.Rect(ox, oy, ox+dw, oy+dh)); err != nil {
+		return nil, err
+	}
+	dets, err := d.forward()
+	if err != nil {
+		return nil, err
+	}
+	// Map from input-square units back to image pixels through the content
+	// rectangle (exact, whatever the rounding of dw, dh).
+	fx, fy := float64(in.Dx())/float64(dw), float64(in.Dy())/float64(dh)
+	mx := func(u float64) float64 { return float64(in.Min.X) + (u*inputSide-float64(ox))*fx - 0.5 }
+	my := func(v float64) float64 { return float64(in.Min.Y) + (v*inputSide-float64(oy))*fy - 0.5 }
+	for i := range dets {
+		r := &dets[i]
+		r.cx, r.cy, r.w, r.h = mx(r.cx), my(r.cy), r.w*inputSide*fx, r.h*inputSide*fy
+		for k := range numKeys {
+			r.keys[k] = [2]float64{mx(r.keys[k][0]), my(r.keys[k][1])}
+		}
+	}
+	return weightedNMS(dets), nil
+}
+
+// prepare resizes the image region in into the rectangle dst of the model
+// input and fills the input blob (RGB, [-1,1], black padding).
+func (d *Detector) prepare(img gocv.Mat, in, dst image.Rectangle) error {
+	region := img.Region(in)
+	gocv.Resize(region, &d.small, dst.Size(), 0, 0, gocv.InterpolationArea)
+	region.Close()
+	if d.small.Cols() != dst.Dx() || d.small.Rows() != dst.Dy() || !d.small.IsContinuous() {
+		return fmt.Errorf("%w: resize gave %d×%d", ErrModel, d.small.Cols(), d.small.Rows())
+	}
+	src, err := d.small.DataPtrUint8()
+	if err != nil {
+		return err
+	}
+	blob, err := d.blob.DataPtrFloat32()
+	if err != nil || len(blob) != inputSide*inputSide*3 {
+		return fmt.Errorf("%w: input blob has %d values", ErrModel, len(blob))
+	}
+	fillBlob(blob, src, dst)
+	return nil
+}
+
+// fillBlob writes the BGR bytes src (dst.Dx()×dst.Dy()) into the RGB float
+// blob at dst, scaled to [-1,1]; the rest of the blob is -1 (black).
+func fillBlob(blob []float32, src []uint8, dst image.Rectangle) {
+	for i := range blob {
+		blob[i] = -1
+	}
+	w := dst.Dx()
+	for y := 0; y < dst.Dy(); y++ {
+		row := src[y*w*3 : (y+1)*w*3]
+		out := blob[((dst.Min.Y+y)*inputSide+dst.Min.X)*3:]
+		for x := 0; x < w; x++ {
+			b, g, r := row[3*x], row[3*x+1], row[3*x+2]
+			out[3*x] = float32(r)*(2.0/255) - 1
+			out[3*x+1] = float32(g)*(2.0/255) - 1
+			out[3*x+2] = float32(b)*(2.0/255) - 1
+		}
+	}
+}
+
+// forward runs the network on the prepared blob and decodes its outputs.
+func (d *Detector) forward() ([]raw, error) {
+	if sz := d.blob.Size(); len(sz) != 4 || sz[0] != 1 || sz[1] != inputSide || sz[2] != inputSide || sz[3] != 3 {
+		return nil, fmt.Errorf("%w: input blob shape %v", ErrModel, sz)
+	}
+	d.net.SetInput(d.blob, "")
+	outs := d.net.ForwardLayers(d.outNames)
+	defer func() {
+		for i := range outs {
+			outs[i].Close()
+		}
+	}()
+	if len(outs) != len(d.outNames) {
+		return nil, fmt.Errorf("%w: %d outputs, want %d", ErrModel, len(outs), len(d.outNames))
+	}
+	return decode(outs)
+}

@@ -1,0 +1,162 @@
+package face
+
+import (
+	"image"
+	"math"
+
+	"gocv.io/x/gocv"
+)
+
+// Still-mode search.
+const (
+	// squareAspect: the passes on squares of the short side run when the
+	// image's long side is at least this many times its short side (else the
+	// letterbox pass already sees the image at nearly the same scale).
+	squareAspect = 1.2
+	// tileMinSide: tiles run only on images whose short side is at least
+	// this (smaller images are already seen at ≥ 1/4 scale).
+	tileMinSide = 256
+	// refineSide is the side of the face-centred square of the refining
+	// inference, in face box sizes.
+
+	// cutMargin: a detection from a partial pass whose box reaches beyond an
+	// inner edge of the pass's square by more than this fraction of its size
+	// is a cut face, left to the passes that see it whole.
+	cutMargin = 0.05
+)
+
+func (d *Detector) detectLive(img gocv.Mat) ([]raw, error) {
+	sq := centralSquare(img.Cols(), img.Rows())
+	dets, err := d.infer(img, sq)
+	if err != nil {
+		return nil, err
+	}
+	return dropCut(dets, sq, img), nil
+}
+
+// detectStill: the letterboxed whole image; on an oblong image also squares
+// of the short side across it (the central one among them); tiles of half
+// the short side if nothing was found; then one refining inference centred
+// on each face.
+func (d *Detector) detectStill(img gocv.Mat) ([]raw, error) {
+	w, h := img.Cols(), img.Rows()
+	passes := []image.Rectangle{letterbox(w, h)}
+	if float64(max(w, h)) >= squareAspect*float64(min(w, h)) {
+		passes = append(passes, squares(w, h)...)
+	}
+	all, err := d.runPasses(img, passes)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 && min(w, h) >= tileMinSide {
+		if all, err = d.runPasses(img, tiles(w, h)); err != nil {
+			return nil, err
+		}
+	}
+	return d.refine(img, weightedNMS(all))
+}
+
+// runPasses runs one inference per square and collects the detections that
+// are not cut by a square's inner edge.
+func (d *Detector) runPasses(img gocv.Mat, squares []image.Rectangle) ([]raw, error) {
+	var all []raw
+	for _, sq := range squares {
+		dets, err := d.infer(img, sq)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, dropCut(dets, sq, img)...)
+	}
+	return all, nil
+}
+
+// squares covers the image with squares of its short side: the central
+// one and, along the long side, as few more as overlap by at least a third.
+func squares(w, h int) []image.Rectangle {
+	s := min(w, h)
+	n := 1 + int(math.Ceil(float64(max(w, h)-s)/(float64(s)*2/3)))
+	if n%2 == 0 {
+		n++ // odd, so one square is the central one
+	}
+	out := make([]image.Rectangle, 0, n)
+	for i := range n {
+		o := spread(i, n, max(w, h)-s)
+		if w >= h {
+			out = append(out, image.Rect(o, 0, o+s, s))
+		} else {
+			out = append(out, image.Rect(0, o, s, o+s))
+		}
+	}
+	return out
+}
+
+// tiles covers the image with squares of half the short side, evenly
+// spaced, overlapping where the sides do not divide evenly.
+func tiles(w, h int) []image.Rectangle {
+	s := (min(w, h) + 1) / 2
+	nx, ny := (w+s-1)/s, (h+s-1)/s
+	var out []image.Rectangle
+	for j := range ny {
+		for i := range nx {
+			x, y := spread(i, nx, w-s), spread(j, ny, h-s)
+			out = append(out, image.Rect(x, y, x+s, y+s))
+		}
+	}
+	return out
+}
+
+// spread is the i-th of n positions evenly spaced over 0..span.
+func spread(i, n, span int) int {
+	if n <= 1 {
+		return span / 2
+	}
+	return i * span / (n - 1)
+}
+
+// dropCut removes detections whose box reaches beyond an edge of sq that is
+// inside the image: the face is cut there.
+func dropCut(dets []raw, sq image.Rectangle, img gocv.Mat) []raw {
+	out := dets[:0]
+	for _, r := range dets {
+		x0, y0, x1, y1 := r.box()
+		mx, my := cutMargin*r.w, cutMargin*r.h
+		cut := (sq.Min.X > 0 && x0 < float64(sq.Min.X)-mx) ||
+			(sq.Min.Y > 0 && y0 < float64(sq.Min.Y)-my) ||
+			(sq.Max.X < img.Cols() && x1 > float64(sq.Max.X)+mx) ||
+			(sq.Max.Y < img.Rows() && y1 > float64(sq.Max.Y)+my)
+		if !cut {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// refine re-detects each face in a square centred on it, where the face
+// fills the model's input at its best scale, and takes the key points from
+// there. A face the refining pass loses keeps its merged detection.
+func (d *Detector) refine(img gocv.Mat, faces []raw) ([]raw, error) {
+	out := make([]raw, 0, len(faces))
+	for _, f := range faces {
+		side := int(math.Round(refineSide * math.Max(f.w, f.h)))
+		x, y := int(math.Round(f.cx))-side/2, int(math.Round(f.cy))-side/2
+		dets, err := d.infer(img, image.Rect(x, y, x+side, y+side))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, closest(f, dets))
+	}
+	return weightedNMS(out), nil
+}
+
+// closest returns the detection in dets that overlaps f most, or f.
+func closest(f raw, dets []raw) raw {
+	best, bestIoU := f, nmsIoU
+	for _, r := range dets {
+		if v := iou(f, r); v > bestIoU {
+			best, bestIoU = r, v
+		}
+	}
+	return best
+}
+
+var refineSide = 2.0
