@@ -28,6 +28,17 @@ const (
 // MinImageSide is the smallest image side Detect accepts.
 const MinImageSide = 32
 
+// Interpolation of the resize to the model's 128×128 input. Measured on the
+// fixtures placed in 720p frames (faces 180–400 px): INTER_LINEAR finds the
+// same faces with the same key-point error as INTER_AREA (mean 2.4 % vs
+// 2.3 % of the face width) at 0.05 ms instead of 1.3 ms per 720×720 square,
+// so Live uses it; Still, accuracy first and up to 15× reductions, keeps
+// INTER_AREA's proper anti-aliasing.
+const (
+	liveInterp  = gocv.InterpolationLinear
+	stillInterp = gocv.InterpolationArea
+)
+
 // Model files inside assets.Models.
 const (
 	modelFile        = "models/blazeface_front_128.onnx"
@@ -49,6 +60,9 @@ type Detector struct {
 	opened    gocv.Mat               // scratch: the patch without catchlights
 	kernel    gocv.Mat               // the catchlight-removing opening's square
 	outNames  []string
+	interp    gocv.InterpolationFlags // of the model input's resize, set per Detect
+	pyr       [4]gocv.Mat             // Still: the image reduced 2×, 4×, 8×, 16×
+	levels    int                     // how many of pyr hold the current image
 	closed    bool
 }
 
@@ -64,6 +78,9 @@ func NewDetector() (*Detector, error) {
 	d.small = gocv.NewMat()
 	d.gray = gocv.NewMat()
 	d.patch = gocv.NewMat()
+	for i := range d.pyr {
+		d.pyr[i] = gocv.NewMat()
+	}
 	d.opened = gocv.NewMat()
 	k := 2*catchlightRadius + 1
 	d.kernel = gocv.GetStructuringElement(gocv.MorphRect, image.Pt(k, k))
@@ -155,6 +172,9 @@ func (d *Detector) Close() error {
 	d.patch.Close()
 	d.opened.Close()
 	d.kernel.Close()
+	for i := range d.pyr {
+		d.pyr[i].Close()
+	}
 	return nil
 }
 
@@ -171,8 +191,11 @@ func (d *Detector) Detect(img gocv.Mat, mode Mode) ([]Face, error) {
 	var err error
 	switch mode {
 	case Live:
+		d.interp, d.levels = liveInterp, 0
 		dets, err = d.detectLive(img)
 	case Still:
+		d.interp = stillInterp
+		d.buildPyramid(img)
 		dets, err = d.detectStill(img)
 	default:
 		return nil, fmt.Errorf("face: detect: unknown mode %d", mode)
@@ -232,10 +255,54 @@ func letterbox(w, h int) image.Rectangle {
 
 // infer runs the model on the square sq of img (sq may reach outside the
 // image: the outside is padded black) and returns the detections in image
-// pixels, merged.
+// pixels, merged. It reads from the coarsest prepared pyramid level that
+// still has 2 pixels per model input pixel.
 func (d *Detector) infer(img gocv.Mat, sq image.Rectangle) ([]raw, error) {
-	bounds := image.Rect(0, 0, img.Cols(), img.Rows())
-	in := sq.Intersect(bounds)
+	src, k := d.level(img, sq.Dx())
+	side := max(1, sq.Dx()/k)
+	x, y := floorDiv(sq.Min.X, k), floorDiv(sq.Min.Y, k)
+	return d.inferLevel(src, image.Rect(x, y, x+side, y+side), float64(k))
+}
+
+func floorDiv(a, k int) int { return int(math.Floor(float64(a) / float64(k))) }
+
+// level picks the pyramid level for a square of the given side: the
+// coarsest of the prepared levels on which the side is still at least
+// 2·inputSide pixels; k is its reduction (a power of 2).
+func (d *Detector) level(img gocv.Mat, side int) (gocv.Mat, int) {
+	src, k := img, 1
+	for _, l := range d.pyr[:d.levels] {
+		if side/(2*k) < 2*inputSide {
+			break
+		}
+		src, k = l, 2*k
+	}
+	return src, k
+}
+
+// buildPyramid prepares levels of img reduced 2×, 4×, … (exact 2× area
+// reductions, OpenCV's fast path) down to a short side of 2·inputSide, so
+// that the passes of Still resize from small images.
+func (d *Detector) buildPyramid(img gocv.Mat) {
+	d.levels = 0
+	src := img
+	for i := range d.pyr {
+		w, h := src.Cols()/2, src.Rows()/2
+		if min(w, h) < 2*inputSide {
+			return
+		}
+		even := src.Region(image.Rect(0, 0, 2*w, 2*h))
+		gocv.Resize(even, &d.pyr[i], image.Pt(w, h), 0, 0, gocv.InterpolationArea)
+		even.Close()
+		src = d.pyr[i]
+		d.levels = i + 1
+	}
+}
+
+// inferLevel runs the model on the square sq of src, a level reduced k
+// times, and maps the detections to full-image pixels.
+func (d *Detector) inferLevel(src gocv.Mat, sq image.Rectangle, k float64) ([]raw, error) {
+	in := sq.Intersect(image.Rect(0, 0, src.Cols(), src.Rows()))
 	side := float64(sq.Dx())
 	if in.Empty() || side <= 0 {
 		return nil, nil
@@ -245,7 +312,7 @@ func (d *Detector) infer(img gocv.Mat, sq image.Rectangle) ([]raw, error) {
 	oy := min(inputSide-1, int(math.Round(float64(in.Min.Y-sq.Min.Y)*sc)))
 	dw := max(1, min(inputSide-ox, int(math.Round(float64(in.Dx())*sc))))
 	dh := max(1, min(inputSide-oy, int(math.Round(float64(in.Dy())*sc))))
-	if err := d.prepare(img, in, image.Rect(ox, oy, ox+dw, oy+dh)); err != nil {
+	if err := d.prepare(src, in, image.Rect(ox, oy, ox+dw, oy+dh)); err != nil {
 		return nil, err
 	}
 	dets, err := d.forward()
@@ -253,15 +320,16 @@ func (d *Detector) infer(img gocv.Mat, sq image.Rectangle) ([]raw, error) {
 		return nil, err
 	}
 	// Map from input-square units back to image pixels through the content
-	// rectangle (exact, whatever the rounding of dw, dh).
-	fx, fy := float64(in.Dx())/float64(dw), float64(in.Dy())/float64(dh)
-	mx := func(u float64) float64 { return float64(in.Min.X) + (u*inputSide-float64(ox))*fx - 0.5 }
-	my := func(v float64) float64 { return float64(in.Min.Y) + (v*inputSide-float64(oy))*fy - 0.5 }
+	// rectangle (exact, whatever the rounding of dw, dh) and the level's
+	// reduction (level pixel i covers image pixels k·i … k·i+k−1).
+	fx, fy := k*float64(in.Dx())/float64(dw), k*float64(in.Dy())/float64(dh)
+	mx := func(u float64) float64 { return k*float64(in.Min.X) + (u*inputSide-float64(ox))*fx - 0.5 }
+	my := func(v float64) float64 { return k*float64(in.Min.Y) + (v*inputSide-float64(oy))*fy - 0.5 }
 	for i := range dets {
 		r := &dets[i]
 		r.cx, r.cy, r.w, r.h = mx(r.cx), my(r.cy), r.w*inputSide*fx, r.h*inputSide*fy
-		for k := range numKeys {
-			r.keys[k] = [2]float64{mx(r.keys[k][0]), my(r.keys[k][1])}
+		for j := range numKeys {
+			r.keys[j] = [2]float64{mx(r.keys[j][0]), my(r.keys[j][1])}
 		}
 	}
 	return weightedNMS(dets), nil
@@ -271,7 +339,7 @@ func (d *Detector) infer(img gocv.Mat, sq image.Rectangle) ([]raw, error) {
 // input and fills the input blob (RGB, [-1,1], black padding).
 func (d *Detector) prepare(img gocv.Mat, in, dst image.Rectangle) error {
 	region := img.Region(in)
-	gocv.Resize(region, &d.small, dst.Size(), 0, 0, gocv.InterpolationArea)
+	gocv.Resize(region, &d.small, dst.Size(), 0, 0, d.interp)
 	region.Close()
 	if d.small.Cols() != dst.Dx() || d.small.Rows() != dst.Dy() || !d.small.IsContinuous() {
 		return fmt.Errorf("%w: resize gave %d×%d", ErrModel, d.small.Cols(), d.small.Rows())

@@ -41,18 +41,22 @@ const (
 )
 
 // Openness. The iris contrast is the lateral contrast of contrastAt at the
-// found centre: open fixture eyes score 0.47–0.68, except behind face.jpg's
-// low-contrast glasses (−0.04–0.08); doctored closed eyes (heavily
-// smeared, or cheek skin pasted over) score at most 0.22.
+// found centre. Measured on the fixtures (stills, and 720p frames with faces
+// 180–400 px): clear open eyes 0.47–0.84; grace_hopper's narrowed left eye
+// 0.10–0.49 and face.jpg's eyes behind low-contrast glasses −0.04–0.12,
+// where the cascades decide; doctored closed eyes (heavily smeared, or cheek
+// skin pasted over) at most 0.22.
 const (
 	// irisContrast: an iris at least this clear is an open eye and moves the
 	// eye centre; a weaker one leaves the BlazeFace point and the Haar
 	// cascades decide openness.
 	irisContrast = 0.36
 	// The cascades (eye, then eyeglasses) run on the eye patch (e = 64 px),
-	// where the fixtures' eye boxes are 24–35 px, with minNeighbors 2; a box
+	// where the fixtures' eye boxes are 22–35 px, with minNeighbors 2; a box
 	// centred within cascadeNear·e of the key point means an open eye. None
-	// fires on the doctored closed eyes.
+	// fires on the doctored closed eyes; face.jpg's eyes need minNeighbors 2
+	// and the 20 px scale. They cost 0.5–2.4 ms per eye, which is why they
+	// only run when the iris is not clear.
 	cascadeMin       = 20
 	cascadeMax       = 38
 	cascadeNear      = 0.15
