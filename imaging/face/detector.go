@@ -19,8 +19,9 @@ const (
 	// square (side = the shorter side). A face outside that square is
 	// outside any photo crop anyway.
 	Live Mode = iota
-	// Still is for a photo to standardise: the whole image letterboxed, the
-	// central square, tiles when those find nothing, then one more inference
+	// Still is for a photo to standardise, any size and aspect: the whole
+	// image letterboxed, squares of the short side across an oblong image,
+	// tiles of half that when those find nothing, then one more inference
 	// centred on each face for precise key points.
 	Still
 )
@@ -72,18 +73,7 @@ func NewDetector() (*Detector, error) {
 	if err := d.loadNet(); err != nil {
 		return nil, fmt.Errorf("face: new detector: %w", err)
 	}
-	d.eyes = gocv.NewCascadeClassifier()
-	d.glassEyes = gocv.NewCascadeClassifier()
-	d.blob = gocv.NewMatWithSizes([]int{1, inputSide, inputSide, 3}, gocv.MatTypeCV32F)
-	d.small = gocv.NewMat()
-	d.gray = gocv.NewMat()
-	d.patch = gocv.NewMat()
-	for i := range d.pyr {
-		d.pyr[i] = gocv.NewMat()
-	}
-	d.opened = gocv.NewMat()
-	k := 2*catchlightRadius + 1
-	d.kernel = gocv.GetStructuringElement(gocv.MorphRect, image.Pt(k, k))
+	d.allocate()
 	if err := loadCascade(&d.eyes, eyeCascadeFile); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("face: new detector: %w", err)
@@ -93,6 +83,22 @@ func NewDetector() (*Detector, error) {
 		return nil, fmt.Errorf("face: new detector: %w", err)
 	}
 	return d, nil
+}
+
+// allocate makes the cascades and the scratch Mats (Close frees them).
+func (d *Detector) allocate() {
+	d.eyes = gocv.NewCascadeClassifier()
+	d.glassEyes = gocv.NewCascadeClassifier()
+	d.blob = gocv.NewMatWithSizes([]int{1, inputSide, inputSide, 3}, gocv.MatTypeCV32F)
+	d.small = gocv.NewMat()
+	d.gray = gocv.NewMat()
+	d.patch = gocv.NewMat()
+	d.opened = gocv.NewMat()
+	k := 2*catchlightRadius + 1
+	d.kernel = gocv.GetStructuringElement(gocv.MorphRect, image.Pt(k, k))
+	for i := range d.pyr {
+		d.pyr[i] = gocv.NewMat()
+	}
 }
 
 func (d *Detector) loadNet() error {
@@ -198,7 +204,7 @@ func (d *Detector) Detect(img gocv.Mat, mode Mode) ([]Face, error) {
 		d.buildPyramid(img)
 		dets, err = d.detectStill(img)
 	default:
-		return nil, fmt.Errorf("face: detect: unknown mode %d", mode)
+		return nil, fmt.Errorf("face: detect: %w: %d", ErrBadMode, mode)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("face: detect: %w", err)

@@ -75,11 +75,13 @@ type eyeResult struct {
 
 // Eyes refines the two eye centres of f in place and reports whether each
 // eye was found and looks open. In a patch around each BlazeFace eye point
-// it looks for the iris: the darkest iris-sized blob with brighter sclera on
-// both sides, centred by fitting the iris's side edges. A clear iris moves
-// the eye centre there and means "open"; otherwise the Haar eye cascades
-// decide openness, and the eye keeps its BlazeFace position unless a weak
-// iris was found.
+// (catchlights removed) it looks for the iris: the darkest iris-sized blob
+// with brighter sclera on both sides, centred by fitting the iris's side
+// edges. A clear iris moves the eye centre there and means found and open.
+// Otherwise the eye keeps its BlazeFace position and the Haar eye cascades
+// (plain, then eyeglasses) decide: an eye box there means found and open,
+// none means closed (or not visible). Call it after Detect, on the same
+// image; Chin is calibrated on refined eyes.
 func (d *Detector) Eyes(img gocv.Mat, f *Face) (EyeState, error) {
 	if d.closed {
 		return EyeState{}, fmt.Errorf("face: eyes: %w", ErrClosed)

@@ -1,7 +1,8 @@
 // Package face finds faces, their key points and the state of the eyes in a
 // BGR image: MediaPipe BlazeFace (ONNX, OpenCV DNN) for the face box and six
-// key points, OpenCV Haar cascades around the eyes for eye centres and
-// openness. Models are embedded (package assets). Pure: Mat in, result out.
+// key points; around each eye an iris search for the eye centre and
+// openness, with OpenCV Haar eye cascades where the iris is not clear.
+// Models are embedded (package assets). Pure: Mat in, result out.
 package face
 
 import "math"

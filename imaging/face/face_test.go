@@ -236,8 +236,8 @@ func TestEyesBadFace(t *testing.T) {
 	if err != nil || st.RightFound || st.LeftFound || out.RightEye != (Point{-500, -500}) {
 		t.Errorf("outside face: %+v %v %+v", st, err, out)
 	}
-	if _, err := d.Detect(img, Mode(7)); err == nil {
-		t.Error("unknown mode: no error")
+	if _, err := d.Detect(img, Mode(7)); !errors.Is(err, ErrBadMode) {
+		t.Errorf("unknown mode: %v", err)
 	}
 }
 

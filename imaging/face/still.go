@@ -17,14 +17,18 @@ const (
 	// this (smaller images are already seen at ≥ 1/4 scale).
 	tileMinSide = 256
 	// refineSide is the side of the face-centred square of the refining
-	// inference, in face box sizes.
-
+	// inference, in face box sizes. Measured on the labelled fixtures
+	// (BlazeFace eye error, % of the face width, mean / worst): 1.5 → 2.4 /
+	// 4.0, 1.75 → 2.3 / 4.7, 2.0 → 1.5 / 3.0, 2.5 → 1.9 / 4.4, 3.0 → 1.4 /
+	// 3.0; without refining 1.9 / 5.8 (astronaut.jpg, whose face is small).
+	refineSide = 2.0
 	// cutMargin: a detection from a partial pass whose box reaches beyond an
 	// inner edge of the pass's square by more than this fraction of its size
 	// is a cut face, left to the passes that see it whole.
 	cutMargin = 0.05
 )
 
+// detectLive: one inference on the central square.
 func (d *Detector) detectLive(img gocv.Mat) ([]raw, error) {
 	sq := centralSquare(img.Cols(), img.Rows())
 	dets, err := d.infer(img, sq)
@@ -158,5 +162,3 @@ func closest(f raw, dets []raw) raw {
 	}
 	return best
 }
-
-var refineSide = 2.0
