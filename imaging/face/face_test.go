@@ -154,9 +154,13 @@ func TestEyesClosed(t *testing.T) {
 			img := readPhoto(t, l.File)
 			defer img.Close()
 			smearEyes(&img, l)
-			_, st := one(t, d, img, Still)
-			if st.RightOpen || st.LeftOpen {
-				t.Errorf("smeared eyes read open: %+v", st)
+			if _, st := one(t, d, img, Still); st.RightOpen || st.LeftOpen {
+				t.Errorf("Still: smeared eyes read open: %+v", st)
+			}
+			frame, _ := inFrame(t, img, l, 260, 1280, 720)
+			defer frame.Close()
+			if _, st := one(t, d, frame, Live); st.RightOpen || st.LeftOpen {
+				t.Errorf("Live: smeared eyes read open: %+v", st)
 			}
 		})
 	}
