@@ -173,7 +173,10 @@ func TestBadInputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, _ := gocv.IMDecode(b[:200], gocv.IMReadColor)
+		m, err := gocv.IMDecode(b[:200], gocv.IMReadColor)
+		if err != nil || !m.Empty() {
+			t.Fatalf("truncated JPEG: IMDecode gave %v, %v; want an empty Mat", m.Size(), err)
+		}
 		return m
 	}
 	cases := []struct {
@@ -264,5 +267,25 @@ func TestClosedDetector(t *testing.T) {
 	f := Face{RightEye: Point{100, 180}, LeftEye: Point{200, 180}}
 	if _, err := d.Eyes(img, &f); !errors.Is(err, ErrClosed) {
 		t.Errorf("Eyes after Close: %v", err)
+	}
+}
+
+// A Region view (not continuous) is a valid input.
+func TestRegionView(t *testing.T) {
+	d := newDetector(t)
+	l := loadLabels(t)[3]
+	photo := readPhoto(t, l.File)
+	defer photo.Close()
+	frame, _ := inFrame(t, photo, l, 260, 1600, 900)
+	defer frame.Close()
+	view := frame.Region(image.Rect(160, 90, 1440, 810)) // 1280×720
+	defer view.Close()
+	if view.IsContinuous() {
+		t.Fatal("test needs a non-continuous view")
+	}
+	for _, m := range []Mode{Live, Still} {
+		if _, st := one(t, d, view, m); !st.Both() {
+			t.Errorf("mode %d: eyes %+v", m, st)
+		}
 	}
 }
