@@ -1,0 +1,280 @@
+package imaging
+
+import (
+	"fmt"
+	"image"
+	"math"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/imaging/face"
+)
+
+// Thresholds of the live checks (documented in imaging/README.md).
+const (
+	maxRoll         = 3.0   // degrees, eye line
+	maxYaw          = 10.0  // degrees, nose between the ears
+	lightMin        = 70.0  // mean face luminance, 0..255
+	lightMax        = 210.0 //
+	maxClipped      = 1.0   // % of face pixels at ≥ 250
+	maxLightSkew    = 15.0  // % difference between the face's left and right halves
+	minSharpness    = 40.0  // variance of the Laplacian of the face at 128×128
+	maxBgGradient   = 6.0   // mean gradient magnitude of the background bands (Lab L, per px)
+	maxBgSpread     = 6.0   // RMS ΔE of the background bands
+	maxBgDistance   = 15.0  // ΔE of the background from the calibrated backdrop
+	minClothesDelta = 12.0  // ΔE between the clothes and the background
+	sharpSide       = 128   // the face is resized to this square for the sharpness measure
+)
+
+// Analyze runs the live checks of DESIGN §4 on one camera frame (BGR) for
+// profile p. bd is the operator's calibrated backdrop, or nil to judge the
+// background from the frame's own border. The report lists every check in
+// LiveOrder; Report.Hint() is the one hint to show.
+func (e *Engine) Analyze(frame gocv.Mat, p Profile, bd *Backdrop) (Report, error) {
+	if err := checkImage(frame); err != nil {
+		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+	}
+	faces, err := e.det.Detect(frame, face.Live)
+	if err != nil {
+		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+	}
+	var r Report
+	r.add(within(CheckOneFace, float64(len(faces)), 1, 1, "faces", HintOneFace))
+	if len(faces) != 1 {
+		for _, id := range LiveOrder[1:] {
+			r.add(Check{ID: id, Note: noteNeedsOneFace, Hint: HintOneFace})
+		}
+		return r, nil
+	}
+	f := faces[0]
+	eyes, err := e.det.Eyes(frame, &f)
+	if err != nil {
+		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+	}
+	g := liveGeometry(f, p, frame.Cols(), frame.Rows())
+	r.add(g.distance())
+	r.add(g.centre())
+	r.add(g.height())
+	r.add(levelCheck(f, maxRoll))
+	r.add(eyesCheck(eyes))
+	lightC, sharpC, err := faceQuality(frame, f)
+	if err != nil {
+		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+	}
+	r.add(lightC)
+	r.add(sharpC)
+	bgC, err := backgroundCheck(frame, f, bd)
+	if err != nil {
+		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+	}
+	r.add(bgC)
+	return r, nil
+}
+
+// geometry relates a face in a frame to the crop the profile needs.
+type geometry struct {
+	f            face.Face
+	p            Profile
+	frameW       float64
+	frameH       float64
+	scale        float64 // output px per frame px that standardisation would use
+	faceW        float64 // the face width that scale is judged on
+	minW, maxW   float64 // face widths (frame px) the distance check accepts
+	eyeLo, eyeHi float64 // eye-line band (frame px) in which the crop fits
+}
+
+func liveGeometry(f face.Face, p Profile, w, h int) geometry {
+	g := geometry{f: f, p: p, frameW: float64(w), frameH: float64(h)}
+	g.faceW = f.Width()
+	size, target := faceSize(f, p)
+	g.scale = chooseScale(size, target)
+	// the crop is fully inside the frame when its longer relative side fits
+	fit := math.Min(g.frameH/float64(p.Height), g.frameW/float64(p.Width))
+	g.minW = target.Min * g.faceW / size
+	g.maxW = target.Max * fit * g.faceW / size
+	// the height is judged at a scale whose crop fits the frame: a face too
+	// close fails the distance check, not this one too
+	yLo, yHi := eyeTarget(p)
+	s := math.Max(g.scale, 1/fit)
+	g.eyeLo = yLo / s
+	g.eyeHi = g.frameH - (float64(p.Height)-yHi)/s
+	return g
+}
+
+// faceSize is what scales the face for profile p: the face width, or (for
+// ICAO-like profiles) the estimated head height, with its target range.
+func faceSize(f face.Face, p Profile) (float64, Range) {
+	if p.FaceWidth != nil {
+		return f.Width(), *p.FaceWidth
+	}
+	return f.Chin().Y - f.HeadTopGuess().Y, *p.HeadHeight
+}
+
+// chooseScale aims the face size at the middle of its range, but never
+// upscales when a scale ≤ 1 can reach the range.
+func chooseScale(size float64, target Range) float64 {
+	s := target.Mid() / size
+	if s > 1 {
+		s = math.Max(1, target.Min/size)
+	}
+	return s
+}
+
+// eyeTarget is the band of the eye line in output px (the middle third of
+// the photo when the profile does not say).
+func eyeTarget(p Profile) (float64, float64) {
+	if p.EyeLine != nil {
+		return p.EyeLine.Min, p.EyeLine.Max
+	}
+	h := float64(p.Height)
+	return h * 0.3, h * 0.5
+}
+
+func (g geometry) distance() Check {
+	c := within(CheckDistance, g.faceW, g.minW, g.maxW, "px", HintCloser)
+	if g.faceW > g.maxW {
+		c.Hint = HintBack
+	}
+	return c
+}
+
+// centre: the face centre within the profile's tolerance of the frame's
+// centre line. The hint speaks to the person, who faces the camera: a face
+// on the frame's left has to move to the person's own left.
+func (g geometry) centre() Check {
+	off := (g.f.Centre().X - g.frameW/2) / g.frameW * 100
+	tol := g.p.CentreTolerance * 100
+	c := within(CheckCentre, off, -tol, tol, "% of width", HintRight)
+	if off < 0 {
+		c.Hint = HintLeft
+	}
+	return c
+}
+
+func (g geometry) height() Check {
+	return within(CheckHeight, g.f.EyeMid().Y, g.eyeLo, g.eyeHi, "px", HintSeat)
+}
+
+// levelCheck: eye-line roll within maxDeg and the yaw estimate within maxYaw.
+func levelCheck(f face.Face, maxDeg float64) Check {
+	roll, yaw := f.Roll(), f.Yaw()
+	c := atMost(CheckLevel, math.Abs(roll), maxDeg, "° roll", HintStraight)
+	c.Note = fmt.Sprintf("yaw %.1f° (limit %.0f°)", yaw, maxYaw)
+	c.Pass = c.Pass && math.Abs(yaw) <= maxYaw
+	return c
+}
+
+func eyesCheck(s face.EyeState) Check {
+	open := 0
+	for _, o := range []bool{s.RightFound && s.RightOpen, s.LeftFound && s.LeftOpen} {
+		if o {
+			open++
+		}
+	}
+	return within(CheckEyes, float64(open), 2, 2, "eyes open", HintEyes)
+}
+
+// faceQuality measures light and sharpness on the face box.
+func faceQuality(img gocv.Mat, f face.Face) (Check, Check, error) {
+	box := faceBox(f, img.Cols(), img.Rows())
+	if box.Dx() < 16 || box.Dy() < 16 {
+		return Check{ID: CheckLight, Note: "face box too small"}, Check{ID: CheckSharp, Note: "face box too small"}, nil
+	}
+	roi := img.Region(box)
+	defer roi.Close()
+	grey := gocv.NewMat()
+	defer grey.Close()
+	gocv.CvtColor(roi, &grey, gocv.ColorBGRToGray)
+	light, mean, err := lightCheck(grey, cheeks(f, box))
+	if err != nil {
+		return Check{}, Check{}, err
+	}
+	return light, sharpCheck(grey, mean), nil
+}
+
+// faceBox is the part of the face used for light and sharpness: from the
+// brows to the mouth, between the cheeks, clipped to the image.
+func faceBox(f face.Face, w, h int) image.Rectangle {
+	c, fw := f.Centre(), f.Width()
+	top := f.EyeMid().Y - 0.30*fw
+	bottom := f.Mouth.Y + 0.10*fw
+	r := image.Rect(int(c.X-0.36*fw), int(top), int(c.X+0.36*fw), int(bottom))
+	return r.Intersect(image.Rect(0, 0, w, h))
+}
+
+// cheeks are the two patches of skin below the eyes (and below glasses
+// rims) and beside the nose, relative to box: where the light of the two
+// sides of the face is compared. They turn with the head.
+func cheeks(f face.Face, box image.Rectangle) [2]image.Rectangle {
+	fw, e := f.Width(), f.EyeMid()
+	th := f.Roll() * math.Pi / 180
+	cos, sin := math.Cos(th), math.Sin(th)
+	in := image.Rect(0, 0, box.Dx(), box.Dy())
+	patch := func(dx float64) image.Rectangle {
+		// the patch centre, (dx, 0.22) face widths from the eye midpoint, turned by the roll
+		x := e.X + fw*(dx*cos-0.22*sin) - float64(box.Min.X)
+		y := e.Y + fw*(dx*sin+0.22*cos) - float64(box.Min.Y)
+		h := 0.10 * fw
+		return image.Rect(int(x-h), int(y-h), int(x+h), int(y+h)).Intersect(in)
+	}
+	return [2]image.Rectangle{patch(-0.22), patch(0.22)}
+}
+
+// lightCheck: mean luminance of the face in range, few clipped pixels, and
+// the two cheeks within maxLightSkew % of each other.
+func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (Check, float64, error) {
+	px, err := grey.DataPtrUint8()
+	if err != nil {
+		return Check{}, 0, err
+	}
+	w := grey.Cols()
+	var sum, clipped float64
+	for _, v := range px {
+		sum += float64(v)
+		if v >= 250 {
+			clipped++
+		}
+	}
+	n := float64(len(px))
+	mean, clip := sum/n, clipped/n*100
+	l, r := meanIn(px, w, ch[0]), meanIn(px, w, ch[1])
+	skew := math.Abs(l-r) / math.Max(1, math.Max(l, r)) * 100
+	c := atMost(CheckLight, skew, maxLightSkew, "% left/right", HintLight)
+	c.Note = fmt.Sprintf("mean %.0f (%.0f–%.0f), clipped %.2f%% (≤ %.0f%%)", mean, lightMin, lightMax, clip, maxClipped)
+	c.Pass = c.Pass && mean >= lightMin && mean <= lightMax && clip < maxClipped
+	return c, mean, nil
+}
+
+// meanIn is the mean of the grey pixels in r (row width w).
+func meanIn(px []uint8, w int, r image.Rectangle) float64 {
+	var s, n float64
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			s += float64(px[y*w+x])
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return s / n
+}
+
+// sharpCheck: variance of the Laplacian of the face resized to a fixed
+// size (so the threshold does not depend on the camera's resolution) and
+// brought to a mean grey of 128 (so a dark face is judged on light, not
+// here too).
+func sharpCheck(grey gocv.Mat, meanGrey float64) Check {
+	small := gocv.NewMat()
+	defer small.Close()
+	gocv.Resize(grey, &small, image.Pt(sharpSide, sharpSide), 0, 0, gocv.InterpolationArea)
+	lap := gocv.NewMat()
+	defer lap.Close()
+	gocv.Laplacian(small, &lap, gocv.MatTypeCV64F, 1, 1, 0, gocv.BorderDefault)
+	mean, dev := gocv.NewMat(), gocv.NewMat()
+	defer mean.Close()
+	defer dev.Close()
+	gocv.MeanStdDev(lap, &mean, &dev)
+	v := sq(dev.GetDoubleAt(0, 0) * 128 / math.Max(1, meanGrey))
+	return atLeast(CheckSharp, v, minSharpness, "Laplacian variance", HintStill)
+}

@@ -1,0 +1,106 @@
+package imaging
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"strings"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/imaging/face"
+)
+
+// backgroundCheck: the background beside and above the head is plain (low
+// gradient energy and colour spread), close to the calibrated backdrop when
+// there is one, and the clothes differ from it.
+func backgroundCheck(frame gocv.Mat, f face.Face, bd *Backdrop) (Check, error) {
+	small := thumbnail(frame, bgCheckWidth)
+	defer small.Close()
+	px, err := newLabPixels(small)
+	if err != nil {
+		return Check{}, fmt.Errorf("background: %w", err)
+	}
+	k := float64(small.Cols()) / float64(frame.Cols())
+	bands := backgroundBands(f, k, px.w, px.h)
+	bg := px.regionStats(bands...)
+	if bg.N < 100 {
+		return Check{ID: CheckBackground, Pass: true, Unit: "gradient", Note: "background hardly visible"}, nil
+	}
+	grad := px.meanGradient(bands...)
+	c := atMost(CheckBackground, grad, maxBgGradient, "gradient", HintBackground)
+	var notes []string
+	notes = append(notes, fmt.Sprintf("spread ΔE %.1f (≤ %.0f)", bg.Spread, maxBgSpread))
+	c.Pass = c.Pass && bg.Spread <= maxBgSpread
+	if bd != nil {
+		d := DeltaE(bg.Mean, bd.Mean)
+		notes = append(notes, fmt.Sprintf("ΔE to backdrop %.1f (≤ %.0f)", d, maxBgDistance))
+		c.Pass = c.Pass && d <= maxBgDistance
+	}
+	if cl := px.regionStats(clothesRect(f, k)); cl.N >= 50 {
+		d := DeltaE(cl.Mean, bg.Mean)
+		notes = append(notes, fmt.Sprintf("clothes ΔE %.1f (≥ %.0f)", d, minClothesDelta))
+		c.Pass = c.Pass && d >= minClothesDelta
+	}
+	c.Note = strings.Join(notes, ", ")
+	return c, nil
+}
+
+// backgroundBands are the parts of the frame that must show only backdrop:
+// above the hair, and beside the head down to just below the eyes (k scales
+// frame px to the reduced image).
+func backgroundBands(f face.Face, k float64, w, h int) []image.Rectangle {
+	fw := f.Width() * k
+	e, c := f.EyeMid(), f.Centre()
+	ey, cx := e.Y*k, c.X*k
+	top := image.Rect(0, 0, w, int(ey-1.45*fw))
+	left := image.Rect(0, 0, int(cx-1.25*fw), int(ey+0.2*fw))
+	right := image.Rect(int(math.Ceil(cx+1.25*fw)), 0, w, int(ey+0.2*fw))
+	var out []image.Rectangle
+	for _, r := range []image.Rectangle{top, left, right} {
+		if r = r.Intersect(image.Rect(0, 0, w, h)); !r.Empty() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// clothesRect is a patch of the clothes below the chin.
+func clothesRect(f face.Face, k float64) image.Rectangle {
+	fw, cx, chin := f.Width()*k, f.Centre().X*k, f.Chin().Y*k
+	return image.Rect(int(cx-0.6*fw), int(chin+0.35*fw), int(cx+0.6*fw), int(chin+0.85*fw))
+}
+
+// meanGradient is the mean of |∂L/∂x| + |∂L/∂y| over the rectangles.
+func (p labPixels) meanGradient(rects ...image.Rectangle) float64 {
+	var sum, n float64
+	inner := image.Rect(0, 0, p.w-1, p.h-1)
+	for _, r := range rects {
+		r = r.Intersect(inner)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				i := (y*p.w + x) * 3
+				l := float64(p.data[i])
+				sum += math.Abs(float64(p.data[i+3])-l) + math.Abs(float64(p.data[i+3*p.w])-l)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / n * 100 / 255 // in L* units
+}
+
+// bgCheckWidth is the width the frame is reduced to for the background
+// check: statistics of a backdrop need few pixels, and each frame counts.
+const bgCheckWidth = 160
+
+// thumbnail reduces img to width w by bilinear sampling (fast; used where
+// only statistics are taken). The caller closes it.
+func thumbnail(img gocv.Mat, w int) gocv.Mat {
+	out := gocv.NewMat()
+	h := max(1, img.Rows()*w/img.Cols())
+	gocv.Resize(img, &out, image.Pt(w, h), 0, 0, gocv.InterpolationLinear)
+	return out
+}

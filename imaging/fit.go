@@ -1,0 +1,93 @@
+package imaging
+
+import (
+	"fmt"
+	"math"
+)
+
+// maxUpscale: standardisation never enlarges the face more than this.
+const maxUpscale = 1.25
+
+// cropFit is where the face goes in the output: scale (output px per source
+// px) and the eye line's row.
+type cropFit struct {
+	Scale float64
+	EyeY  float64
+}
+
+// head is what the crop is solved from, in source px: face width, head top
+// and chin measured from the eye line (both positive).
+type head struct {
+	Width    float64
+	TopUp    float64 // eye line to head top
+	ChinDown float64 // eye line to chin
+}
+
+// solveFit finds the scale and eye row that put every quantity the profile
+// constrains (face width or head height, head top, eye line) inside its
+// range, as close to the middles as it can, preferring not to upscale. It
+// searches a grid: the quantities are few and the answer need not be exact
+// to the pixel.
+func solveFit(p Profile, h head) (cropFit, error) {
+	sLo, sHi, err := scaleRange(p, h)
+	if err != nil {
+		return cropFit{}, err
+	}
+	eyes := Range{float64(p.Height) * 0.25, float64(p.Height) * 0.6}
+	if p.EyeLine != nil {
+		eyes = *p.EyeLine
+	}
+	best, bestCost := cropFit{}, math.Inf(1)
+	const steps = 120
+	for i := 0; i <= steps; i++ {
+		s := sLo + (sHi-sLo)*float64(i)/steps
+		for j := 0; j <= steps; j++ {
+			y := eyes.Min + (eyes.Max-eyes.Min)*float64(j)/steps
+			if c, ok := fitCost(p, h, s, y); ok && c < bestCost {
+				best, bestCost = cropFit{Scale: s, EyeY: y}, c
+			}
+		}
+	}
+	if math.IsInf(bestCost, 1) {
+		return cropFit{}, fmt.Errorf("%w (head top %.0f px above the eyes at face width %.0f px)", ErrNoFit, h.TopUp, h.Width)
+	}
+	return best, nil
+}
+
+// scaleRange is the range of scales that keep the face size in range
+// without more than maxUpscale.
+func scaleRange(p Profile, h head) (float64, float64, error) {
+	size, r := h.Width, p.FaceWidth
+	if r == nil {
+		size, r = h.TopUp+h.ChinDown, p.HeadHeight
+	}
+	lo, hi := r.Min/size, r.Max/size
+	if lo > maxUpscale {
+		return 0, 0, fmt.Errorf("%w (needs %.2f×)", ErrFaceTooSmall, lo)
+	}
+	return lo, math.Min(hi, maxUpscale), nil
+}
+
+// fitCost is how far (in half-ranges, squared) each quantity lies from the
+// middle of its range, plus a penalty for upscaling; ok is false when a
+// quantity leaves its range.
+func fitCost(p Profile, h head, s, eyeY float64) (float64, bool) {
+	cost := 0.0
+	add := func(r *Range, v float64) bool {
+		if r == nil {
+			return true
+		}
+		if !r.Contains(v) {
+			return false
+		}
+		half := math.Max(1, (r.Max-r.Min)/2)
+		cost += sq((v - r.Mid()) / half)
+		return true
+	}
+	ok := add(p.FaceWidth, s*h.Width) && add(p.EyeLine, eyeY) && add(p.HeadTop, eyeY-s*h.TopUp) &&
+		add(p.HeadHeight, s*(h.TopUp+h.ChinDown))
+	if eyeY+s*h.ChinDown > float64(p.Height) {
+		return 0, false // the chin must be in the photo
+	}
+	return cost + 4*sq(math.Max(0, s-1)), ok
+}

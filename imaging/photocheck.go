@@ -1,0 +1,190 @@
+package imaging
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"slices"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/imaging/face"
+)
+
+// Thresholds of the photo checks (a finished photo, DESIGN §3 step 7).
+const (
+	maxPhotoRoll     = 1.5 // degrees: standardisation levels to ≤ 1°, plus measurement noise
+	maxBgColourDE    = 6.0 // ΔE of the background from the profile colour
+	maxBgColourSprd  = 5.0 // RMS ΔE of the background (flat, up to JPEG noise)
+	photoPersonDE    = 12.0
+	photoHeadColumns = 0.25 // half-width (in face widths) of the columns searched for the head top
+)
+
+// CheckPhoto runs every rule of profile p on a finished photo file (JPEG
+// bytes): pixel size, file size, dpi, one face, face width, eye line, head
+// top (and head height), centring, level eyes, open eyes, light, sharpness
+// and the background colour. It measures everything on the file itself.
+func (e *Engine) CheckPhoto(data []byte, p Profile) (Report, error) {
+	img, err := Decode(data)
+	if err != nil {
+		return Report{}, fmt.Errorf("imaging: check photo: %w", err)
+	}
+	defer img.Close()
+	var r Report
+	fileRules(&r, data, img, p)
+	if err := e.faceRules(&r, img, p); err != nil {
+		return Report{}, fmt.Errorf("imaging: check photo: %w", err)
+	}
+	return r, nil
+}
+
+// fileRules: pixel size, KB range and dpi.
+func fileRules(r *Report, data []byte, img gocv.Mat, p Profile) {
+	size := within(CheckSize, float64(img.Cols()), float64(p.Width), float64(p.Width), "px wide", HintNone)
+	size.Pass = size.Pass && img.Rows() == p.Height
+	size.Note = fmt.Sprintf("%d×%d, want %d×%d", img.Cols(), img.Rows(), p.Width, p.Height)
+	r.add(size)
+	if p.MinKB > 0 || p.MaxKB > 0 {
+		hi := float64(p.MaxKB)
+		if p.MaxKB == 0 {
+			hi = math.Inf(1)
+		}
+		r.add(within(CheckFileSize, float64(len(data))/1024, float64(p.MinKB), hi, "KB", HintNone))
+	}
+	x, y := JFIFDensity(data)
+	dpi := within(CheckDPI, float64(x), float64(p.DPI), float64(p.DPI), "dpi", HintNone)
+	dpi.Pass = dpi.Pass && x == y
+	r.add(dpi)
+}
+
+// faceRules: everything measured on the face and around it.
+func (e *Engine) faceRules(r *Report, img gocv.Mat, p Profile) error {
+	faces, err := e.det.Detect(img, face.Still)
+	if err != nil {
+		return err
+	}
+	faces = significant(faces)
+	r.add(within(CheckOneFace, float64(len(faces)), 1, 1, "faces", HintOneFace))
+	ids := []CheckID{CheckEyes, CheckFaceWidth, CheckEyeLine, CheckHeadTop, CheckCentre, CheckLevel,
+		CheckLight, CheckSharp, CheckBgColour}
+	if len(faces) != 1 {
+		for _, id := range ids {
+			r.add(Check{ID: id, Note: noteNeedsOneFace})
+		}
+		return nil
+	}
+	f := faces[0]
+	eyes, err := e.det.Eyes(img, &f)
+	if err != nil {
+		return err
+	}
+	r.add(eyesCheck(eyes))
+	px, err := newLabPixels(img)
+	if err != nil {
+		return err
+	}
+	geometryRules(r, f, p, px)
+	light, sharp, err := faceQuality(img, f)
+	if err != nil {
+		return err
+	}
+	r.add(light)
+	r.add(sharp)
+	r.add(bgColourCheck(px, f, p, headTopOf(r)))
+	return nil
+}
+
+// headTopOf returns the measured head top of the report (0 when none).
+func headTopOf(r *Report) float64 {
+	if c, ok := r.Get(CheckHeadTop); ok && c.Unit != "" && c.Note == "" {
+		return c.Value
+	}
+	return 0
+}
+
+// geometryRules: face width, eye line, head top, head height, centre, level.
+func geometryRules(r *Report, f face.Face, p Profile, px labPixels) {
+	if p.FaceWidth != nil {
+		r.add(within(CheckFaceWidth, f.Width(), p.FaceWidth.Min, p.FaceWidth.Max, "px", HintNone))
+	}
+	if p.EyeLine != nil {
+		r.add(within(CheckEyeLine, f.EyeMid().Y, p.EyeLine.Min, p.EyeLine.Max, "px from top", HintNone))
+	}
+	top, ok := photoHeadTop(px, f)
+	switch {
+	case !ok:
+		r.add(Check{ID: CheckHeadTop, Unit: "px from top", Note: "head top not found against the background"})
+	case p.HeadTop != nil:
+		r.add(within(CheckHeadTop, top, p.HeadTop.Min, p.HeadTop.Max, "px from top", HintNone))
+	}
+	if ok && p.HeadHeight != nil {
+		r.add(within(CheckHeadHeight, f.Chin().Y-top, p.HeadHeight.Min, p.HeadHeight.Max, "px", HintNone))
+	}
+	off := (f.Centre().X - float64(px.w)/2) / float64(px.w) * 100
+	tol := p.CentreTolerance * 100
+	r.add(within(CheckCentre, off, -tol, tol, "% of width", HintNone))
+	r.add(levelCheck(f, maxPhotoRoll))
+}
+
+// photoHeadTop finds the head top of a finished photo: the background colour
+// is read above the head, and the head top is the highest row (10th
+// percentile over the head's central columns) that differs from it.
+func photoHeadTop(px labPixels, f face.Face) (float64, bool) {
+	cx, fw, eyeY := f.Centre().X, f.Width(), f.EyeMid().Y
+	x0, x1 := max(0, int(cx-photoHeadColumns*fw)), min(px.w-1, int(cx+photoHeadColumns*fw))
+	bg := px.regionStats(image.Rect(0, 0, px.w, max(2, min(12, int(eyeY/8)))))
+	var tops []int
+	for x := x0; x <= x1; x++ {
+		for y := 0; y < int(eyeY); y++ {
+			if DeltaE(px.at(x, y), bg.Mean) > photoPersonDE {
+				tops = append(tops, y)
+				break
+			}
+		}
+	}
+	if len(tops) == 0 {
+		return 0, false
+	}
+	slices.Sort(tops)
+	return float64(tops[len(tops)/10]), true
+}
+
+// bgColourCheck: the background beside and above the head is one of the
+// profile's colours, flat.
+func bgColourCheck(px labPixels, f face.Face, p Profile, headTop float64) Check {
+	st := px.regionStats(photoBands(f, px.w, px.h, headTop)...)
+	if st.N < 100 {
+		return Check{ID: CheckBgColour, Unit: "ΔE", Note: "background hardly visible"}
+	}
+	best, name := math.Inf(1), ""
+	for _, n := range p.BackgroundOptions() {
+		if d := DeltaE(st.Mean, LabOf(p.Backgrounds[n])); d < best {
+			best, name = d, n
+		}
+	}
+	c := atMost(CheckBgColour, best, maxBgColourDE, "ΔE", HintBackground)
+	c.Note = fmt.Sprintf("closest: %s; spread ΔE %.1f (≤ %.0f)", name, st.Spread, maxBgColourSprd)
+	c.Pass = c.Pass && st.Spread <= maxBgColourSprd
+	return c
+}
+
+// photoBands are the background of a finished photo: above the head top,
+// and beside the head (beyond one face width from its centre) down to the
+// eyes, keeping 4 px away from the person.
+func photoBands(f face.Face, w, h int, headTop float64) []image.Rectangle {
+	fw, cx, ey := f.Width(), f.Centre().X, f.EyeMid().Y
+	rs := []image.Rectangle{
+		image.Rect(0, 0, int(cx-fw), int(ey)),
+		image.Rect(int(math.Ceil(cx+fw)), 0, w, int(ey)),
+	}
+	if headTop > 4 {
+		rs = append(rs, image.Rect(0, 0, w, int(headTop)-4))
+	}
+	var out []image.Rectangle
+	for _, r := range rs {
+		if r = r.Intersect(image.Rect(0, 0, w, h)); !r.Empty() {
+			out = append(out, r)
+		}
+	}
+	return out
+}

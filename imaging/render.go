@@ -1,0 +1,246 @@
+package imaging
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/imaging/face"
+)
+
+// White balance from a neutral backdrop: applied only when the backdrop's
+// chroma is below neutralChroma, by at most ±maxGain.
+const (
+	neutralChroma = 8.0
+	maxGain       = 0.08
+	maxCutShare   = 0.02 // share of the photo's height the person may touch a picture edge along
+)
+
+// layout places the source in the output.
+type layout struct {
+	toOut    affine // source px → output px
+	canToOut affine // canvas px → output px
+	size     image.Point
+	scale    float64
+	eyeY     float64
+}
+
+func newLayout(f face.Face, cv *canvas, p Profile, fit cropFit) layout {
+	s, eye, roll := fit.Scale, f.EyeMid(), f.Roll()
+	cxL := levelScale(eye, roll, 1, face.Point{}).apply(f.Centre()).X
+	origin := face.Point{X: cxL - float64(p.Width)/2/s, Y: eye.Y - fit.EyeY/s}
+	k := s / cv.sw
+	return layout{
+		toOut:    levelScale(eye, roll, s, origin),
+		canToOut: affine{k, 0, s * (cv.origin.X - origin.X), 0, k, s * (cv.origin.Y - origin.Y)},
+		size:     image.Pt(p.Width, p.Height),
+		scale:    s,
+		eyeY:     fit.EyeY,
+	}
+}
+
+// render makes the output image: the levelled, scaled crop with the
+// background replaced by bg through a soft alpha matte. The caller closes it.
+func render(src gocv.Mat, f face.Face, cv *canvas, seg segmentation, p Profile, fit cropFit, bg RGB) (gocv.Mat, error) {
+	l := newLayout(f, cv, p, fit)
+	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
+	crop := renderCrop(src, f, l, fill)
+	defer crop.Close()
+	inside := insideMask(image.Pt(src.Cols(), src.Rows()), l.toOut, l.size)
+	defer inside.Close()
+	alpha, err := matte(crop, inside, cv, seg, l)
+	if err != nil {
+		return gocv.Mat{}, err
+	}
+	in, err := inside.DataPtrUint8()
+	if err != nil {
+		return gocv.Mat{}, err
+	}
+	if err := cutCheck(in, alpha, l); err != nil {
+		return gocv.Mat{}, err
+	}
+	return composite(crop, alpha, in, bg)
+}
+
+// renderCrop turns, scales and crops the source. Reductions go through an
+// intermediate at the source's scale and area interpolation.
+func renderCrop(src gocv.Mat, f face.Face, l layout, fill color.RGBA) gocv.Mat {
+	if l.scale >= 1 {
+		return warp(src, l.toOut, l.size, gocv.InterpolationCubic, fill)
+	}
+	// the same transform at scale 1: then reduce
+	native := l.toOut
+	for i := range native {
+		native[i] /= l.scale
+	}
+	big := image.Pt(int(math.Ceil(float64(l.size.X)/l.scale)), int(math.Ceil(float64(l.size.Y)/l.scale)))
+	mid := warp(src, native, big, gocv.InterpolationLinear, fill)
+	defer mid.Close()
+	out := gocv.NewMat()
+	gocv.Resize(mid, &out, l.size, 0, 0, gocv.InterpolationArea)
+	return out
+}
+
+// matte is the alpha (0..1) of the person at output resolution. The canvas
+// mask, scaled up, decides inside and outside; in the band along the
+// outline the colour distance from the backdrop gives the alpha (soft hair
+// edges).
+func matte(crop, inside gocv.Mat, cv *canvas, seg segmentation, l layout) ([]float32, error) {
+	m, err := gocv.NewMatFromBytes(cv.h, cv.w, gocv.MatTypeCV8U, seg.mask)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	soft := warp(m, l.canToOut, l.size, gocv.InterpolationLinear, color.RGBA{})
+	defer soft.Close()
+	r := int(math.Ceil(l.canToOut[0])) + 1
+	return colourMatte(crop, soft, inside, seg, l, r)
+}
+
+// colourMatte: alpha 1 well inside the outline, 0 well outside, and in the
+// band of width r around it alpha grows with the colour distance from the
+// backdrop model between lo and hi ΔE.
+func colourMatte(crop, soft, inside gocv.Mat, seg segmentation, l layout, r int) ([]float32, error) {
+	inner, outer, err := bandMasks(soft, r)
+	if err != nil {
+		return nil, err
+	}
+	px, err := newLabPixels(crop)
+	if err != nil {
+		return nil, err
+	}
+	in, err := inside.DataPtrUint8()
+	if err != nil {
+		return nil, err
+	}
+	lo := math.Max(3, 1.5*seg.spread)
+	hi := math.Max(lo+6, seg.thresh)
+	k, tx, ty := l.canToOut[0], l.canToOut[2], l.canToOut[5]
+	out := make([]float32, len(in))
+	for y := 0; y < px.h; y++ {
+		for x := 0; x < px.w; x++ {
+			i := y*px.w + x
+			switch {
+			case in[i] == 0 || outer[i] == 0:
+			case inner[i] != 0:
+				out[i] = 1
+			default:
+				bg := seg.model.at((float64(x)-tx)/k, (float64(y)-ty)/k)
+				a := (DeltaE(px.at(x, y), bg) - lo) / (hi - lo)
+				out[i] = float32(math.Max(0, math.Min(1, a)))
+			}
+		}
+	}
+	return out, nil
+}
+
+// bandMasks returns the outline's inside eroded and its outside dilated by r px.
+func bandMasks(soft gocv.Mat, r int) ([]uint8, []uint8, error) {
+	bin := gocv.NewMat()
+	defer bin.Close()
+	gocv.Threshold(soft, &bin, 127, 255, gocv.ThresholdBinary)
+	kernel := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(2*r+1, 2*r+1))
+	defer kernel.Close()
+	er, di := gocv.NewMat(), gocv.NewMat()
+	defer er.Close()
+	defer di.Close()
+	gocv.Erode(bin, &er, kernel)
+	gocv.Dilate(bin, &di, kernel)
+	a, err := er.DataPtrUint8()
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := di.DataPtrUint8()
+	if err != nil {
+		return nil, nil, err
+	}
+	return append([]uint8(nil), a...), append([]uint8(nil), b...), nil
+}
+
+// cutCheck refuses a photo in which the person runs into an edge of the
+// source picture (not of the photo): the head or shoulders would be cut.
+func cutCheck(inside []uint8, alpha []float32, l layout) error {
+	w, h := l.size.X, l.size.Y
+	var head, body int
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := y*w + x
+			if inside[i] == 0 || alpha[i] < 0.5 || !nextToOutside(inside, w, h, x, y) {
+				continue
+			}
+			if float64(y) < l.eyeY {
+				head++
+			} else {
+				body++
+			}
+		}
+	}
+	limit := int(maxCutShare * float64(h))
+	switch {
+	case head > limit:
+		return ErrHeadCut
+	case body > limit:
+		return fmt.Errorf("%w (%d px along the edge)", ErrShouldersCut, body)
+	}
+	return nil
+}
+
+func nextToOutside(inside []uint8, w, h, x, y int) bool {
+	for _, n := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+		if n[0] >= 0 && n[1] >= 0 && n[0] < w && n[1] < h && inside[n[1]*w+n[0]] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// composite blends the crop over the background colour through alpha, with
+// a light white balance when the backdrop is neutral. The caller closes it.
+func composite(crop gocv.Mat, alpha []float32, inside []uint8, bg RGB) (gocv.Mat, error) {
+	src, err := crop.DataPtrUint8()
+	if err != nil {
+		return gocv.Mat{}, err
+	}
+	gain := neutralGains(src, alpha, inside)
+	back := [3]float32{float32(bg.B), float32(bg.G), float32(bg.R)}
+	out := make([]byte, len(src))
+	for i, a := range alpha {
+		for c := 0; c < 3; c++ {
+			v := a*float32(src[3*i+c])*gain[c] + (1-a)*back[c]
+			out[3*i+c] = uint8(math.Max(0, math.Min(255, float64(v)+0.5)))
+		}
+	}
+	return gocv.NewMatFromBytes(crop.Rows(), crop.Cols(), gocv.MatTypeCV8UC3, out)
+}
+
+// neutralGains are per-channel (BGR) gains that make a white or grey
+// backdrop neutral, within ±maxGain; 1 otherwise.
+func neutralGains(bgr []uint8, alpha []float32, inside []uint8) [3]float32 {
+	one := [3]float32{1, 1, 1}
+	var sum [3]float64
+	n := 0.0
+	for i, a := range alpha {
+		if a == 0 && inside[i] != 0 {
+			for c := 0; c < 3; c++ {
+				sum[c] += float64(bgr[3*i+c])
+			}
+			n++
+		}
+	}
+	if n < 500 {
+		return one
+	}
+	mean := RGB{B: uint8(sum[0] / n), G: uint8(sum[1] / n), R: uint8(sum[2] / n)}
+	if LabOf(mean).Chroma() > neutralChroma {
+		return one
+	}
+	grey := (sum[0] + sum[1] + sum[2]) / 3 / n
+	var g [3]float32
+	for c := 0; c < 3; c++ {
+		g[c] = float32(math.Max(1-maxGain, math.Min(1+maxGain, grey/math.Max(1, sum[c]/n))))
+	}
+	return g
+}
