@@ -1,0 +1,175 @@
+package imaging
+
+import (
+	"errors"
+	"image"
+	"testing"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/internal/fixture"
+)
+
+// liveBases are the portraits that, well placed in a 720p kiosk frame, pass
+// every live check (face.jpg is lit from one side: see knownFailures).
+var liveBases = []string{"pigo_sample", "grace_hopper", "astronaut"}
+
+// liveScene is a good kiosk frame: centred, eyes in the band, 250-px face,
+// head level.
+func liveScene() fixture.Scene {
+	s := kioskScene(image.Pt(1280, 720), 250)
+	s.Level = true
+	return s
+}
+
+// A well-placed person passes every live check; each defect then fails
+// exactly its own check and gives its hint.
+func TestLiveChecksFailExactlyTheMatchingCheck(t *testing.T) {
+	e := newTestEngine(t)
+	p := profile(t, "chsi")
+	busy := busyImage(t)
+	defer busy.Close()
+	defects := []struct {
+		name  string
+		edit  func(*fixture.Scene)
+		check CheckID
+		hint  Hint
+	}{
+		{"good", func(*fixture.Scene) {}, "", HintNone},
+		{"off centre (frame left)", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.40, 0.39} }, CheckCentre, HintLeft},
+		{"off centre (frame right)", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.60, 0.39} }, CheckCentre, HintRight},
+		{"too far", func(s *fixture.Scene) { s.FaceWidth = 165 }, CheckDistance, HintCloser},
+		{"too close", func(s *fixture.Scene) { s.FaceWidth = 360; s.EyeAt = [2]float64{0.5, 0.45} }, CheckDistance, HintBack},
+		{"eyes too high", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.5, 0.22} }, CheckHeight, HintSeat},
+		{"rotated 6°", func(s *fixture.Scene) { s.Rotate = 6 }, CheckLevel, HintStraight},
+		{"blurred", func(s *fixture.Scene) { s.Blur = 4 }, CheckSharp, HintStill},
+		{"darkened", func(s *fixture.Scene) { s.Gain = 0.35 }, CheckLight, HintLight},
+		{"busy background", func(s *fixture.Scene) { s.Busy = busy }, CheckBackground, HintBackground},
+	}
+	for _, name := range liveBases {
+		for _, d := range defects {
+			t.Run(name+"/"+d.name, func(t *testing.T) {
+				s := liveScene()
+				d.edit(&s)
+				fr := compose(t, name, s)
+				defer fr.Close()
+				r, err := e.Analyze(fr.Img, p, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.check == "" {
+					wantReport(t, r)
+				} else {
+					wantReport(t, r, d.check)
+				}
+				if got := r.Hint(); got != d.hint {
+					t.Errorf("hint %q, want %q", got, d.hint)
+				}
+			})
+		}
+	}
+}
+
+// The checks come in the order of DESIGN §4, whatever fails.
+func TestLiveReportOrder(t *testing.T) {
+	e := newTestEngine(t)
+	fr := compose(t, "pigo_sample", liveScene())
+	defer fr.Close()
+	r, err := e.Analyze(fr.Img, profile(t, "chsi"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Checks) != len(LiveOrder) {
+		t.Fatalf("%d checks, want %d", len(r.Checks), len(LiveOrder))
+	}
+	for i, c := range r.Checks {
+		if c.ID != LiveOrder[i] {
+			t.Errorf("check %d is %s, want %s", i, c.ID, LiveOrder[i])
+		}
+	}
+}
+
+func TestLiveNoFaceAndTwoFaces(t *testing.T) {
+	e := newTestEngine(t)
+	p := profile(t, "chsi")
+	empty := emptyBackdrop(t, 1280, 720)
+	defer empty.Close()
+	r, err := e.Analyze(empty, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := r.Get(CheckOneFace); c.Pass || c.Value != 0 || r.Hint() != HintOneFace {
+		t.Errorf("empty frame: %+v, hint %q", c, r.Hint())
+	}
+	var people []fixture.Photo
+	for _, n := range []string{"pigo_sample", "astronaut"} {
+		ph, err := fixture.Load(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ph.Close()
+		people = append(people, ph)
+	}
+	// two people in the middle of the frame (the camera's field is what
+	// the photo crop can take: the central square)
+	group, err := fixture.ComposeGroup(people, fixture.Scene{Size: image.Pt(720, 720), FaceWidth: 150, ExtendBody: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer group.Close()
+	frame := emptyBackdrop(t, 1280, 720)
+	defer frame.Close()
+	mid := frame.Region(image.Rect(280, 0, 1000, 720))
+	group.CopyTo(&mid)
+	mid.Close()
+	r, err = e.Analyze(frame, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := r.Get(CheckOneFace); c.Pass || c.Value != 2 || r.Hint() != HintOneFace {
+		t.Errorf("two people: %+v, hint %q", c, r.Hint())
+	}
+}
+
+// With a calibrated backdrop, a frame whose background is another colour
+// (someone changed the backdrop) fails the background check.
+func TestLiveCalibratedBackdrop(t *testing.T) {
+	e := newTestEngine(t)
+	p := profile(t, "chsi")
+	empty := emptyBackdrop(t, 1280, 720)
+	defer empty.Close()
+	bd, err := LearnBackdrop(empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := DeltaE(bd.Mean, LabOf(RGB{100, 197, 255})); d > 3 || bd.Spread > 3 {
+		t.Errorf("learnt backdrop %+v is %.1f ΔE from the light blue it was made of", bd, d)
+	}
+	fr := compose(t, "pigo_sample", liveScene())
+	defer fr.Close()
+	r, err := e.Analyze(fr.Img, p, &bd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReport(t, r)
+	grey := liveScene()
+	grey.Backdrop = fixture.LightGrey
+	fr2 := compose(t, "pigo_sample", grey)
+	defer fr2.Close()
+	if r, err = e.Analyze(fr2.Img, p, &bd); err != nil {
+		t.Fatal(err)
+	}
+	wantReport(t, r, CheckBackground)
+}
+
+func TestLiveBadInput(t *testing.T) {
+	e := newTestEngine(t)
+	empty := gocv.NewMat()
+	defer empty.Close()
+	if _, err := e.Analyze(empty, profile(t, "chsi"), nil); !errors.Is(err, ErrBadImage) {
+		t.Errorf("empty frame: %v, want ErrBadImage", err)
+	}
+	if _, err := LearnBackdrop(empty); !errors.Is(err, ErrBadImage) {
+		t.Errorf("LearnBackdrop(empty): %v, want ErrBadImage", err)
+	}
+}
