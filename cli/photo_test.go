@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/imaging"
+	"gradphoto/internal/fixture"
+)
+
+// kioskStill writes a 1920×1080 kiosk still of a real portrait as JPEG.
+func kioskStill(t *testing.T, name string, edit func(*fixture.Scene)) string {
+	t.Helper()
+	ph, err := fixture.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ph.Close()
+	s := fixture.Scene{Size: image.Pt(1920, 1080), FaceWidth: 330, ExtendBody: true, Seed: 3}
+	if edit != nil {
+		edit(&s)
+	}
+	fr, err := fixture.Compose(ph, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Close()
+	path := filepath.Join(t.TempDir(), name+".jpg")
+	if !gocv.IMWrite(path, fr.Img) {
+		t.Fatal("cannot write", path)
+	}
+	return path
+}
+
+func run(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := Main(args, &out, &errOut, nil)
+	return code, out.String(), errOut.String()
+}
+
+func TestPhotoMakeAndCheck(t *testing.T) {
+	in := kioskStill(t, "pigo_sample", nil)
+	out := filepath.Join(t.TempDir(), "out.jpg")
+	code, stdout, stderr := run("photo", "make", in, out)
+	if code != ExitOK || !strings.HasPrefix(stdout, "ok: ") {
+		t.Fatalf("photo make: exit %d, %q %q", code, stdout, stderr)
+	}
+	code, stdout, _ = run("photo", "check", out)
+	if code != ExitOK || strings.Contains(stdout, "FAIL") || !strings.Contains(stdout, "PASS  eye_line") {
+		t.Fatalf("photo check of the made photo: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = run("photo", "check", "--json", out)
+	var rep CheckReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || code != ExitOK || !rep.Pass || rep.Profile != "chsi" {
+		t.Fatalf("--json: exit %d, %v, %+v", code, err, rep)
+	}
+	ids := map[imaging.CheckID]bool{}
+	for _, c := range rep.Checks {
+		ids[c.ID] = true
+	}
+	for _, id := range []imaging.CheckID{imaging.CheckSize, imaging.CheckFileSize, imaging.CheckDPI, imaging.CheckEyeLine,
+		imaging.CheckHeadTop, imaging.CheckFaceWidth, imaging.CheckBgColour, imaging.CheckEyes} {
+		if !ids[id] {
+			t.Errorf("JSON report lacks %s", id)
+		}
+	}
+}
+
+func TestPhotoMakeOtherProfileAndBackground(t *testing.T) {
+	in := kioskStill(t, "grace_hopper", nil)
+	out := filepath.Join(t.TempDir(), "white.jpg")
+	if code, stdout, stderr := run("photo", "make", "--profile", "chsi", "--background", "white", in, out); code != ExitOK {
+		t.Fatalf("white background: exit %d %q %q", code, stdout, stderr)
+	}
+	small := filepath.Join(t.TempDir(), "degree.jpg")
+	if code, stdout, _ := run("photo", "make", "--profile", "degree-2009", in, small); code != ExitOK {
+		t.Fatalf("degree-2009: exit %d %q", code, stdout)
+	}
+	// the chsi checks fail on a 150×210 photo: size, face width…
+	if code, stdout, _ := run("photo", "check", small); code != ExitFailed || !strings.Contains(stdout, "FAIL  size") {
+		t.Errorf("checking a degree-2009 photo against chsi: exit %d\n%s", code, stdout)
+	}
+	if code, _, _ := run("photo", "check", "--profile", "degree-2009", small); code != ExitOK {
+		t.Errorf("checking it against its own profile: exit %d", code)
+	}
+}
+
+func TestPhotoMakeRefuses(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]struct {
+		in, reason string
+	}{
+		"busy background": {kioskStill(t, "pigo_sample", func(s *fixture.Scene) {
+			busy, err := fixture.LoadImage("space_shuttle")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Busy = busy
+		}), "background too busy"},
+		"uneven light": {kioskStill(t, "face", nil), "light check failed"},
+		"not an image": {writeFile(t, dir, "x.jpg", []byte("hello")), "not a JPEG or PNG"},
+		"missing file": {filepath.Join(dir, "nope.jpg"), "no such file"},
+	}
+	for name, c := range cases {
+		out := filepath.Join(dir, name+".out.jpg")
+		code, stdout, _ := run("photo", "make", c.in, out)
+		if code != ExitUnreadable || !strings.HasPrefix(stdout, "refused: ") || !strings.Contains(stdout, c.reason) ||
+			strings.Count(stdout, "\n") != 1 {
+			t.Errorf("%s: exit %d, %q; want exit 2 and one line 'refused: …%s…'", name, code, stdout, c.reason)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%s: refused but wrote %s", name, out)
+		}
+	}
+}
+
+func TestPhotoCheckUnreadable(t *testing.T) {
+	in := kioskStill(t, "pigo_sample", nil)
+	data, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := writeFile(t, t.TempDir(), "cut.jpg", data[:len(data)/2])
+	if code, _, stderr := run("photo", "check", cut); code != ExitUnreadable || !strings.Contains(stderr, "cut off") {
+		t.Errorf("truncated JPEG: exit %d %q", code, stderr)
+	}
+	if code, _, _ := run("photo", "check", "--profile", "nope", in); code != ExitUnreadable {
+		t.Errorf("unknown profile: exit %d", code)
+	}
+	if code, _, _ := run("photo", "frobnicate"); code != ExitUnreadable {
+		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
