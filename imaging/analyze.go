@@ -17,7 +17,7 @@ const (
 	lightMin        = 70.0  // mean face luminance, 0..255
 	lightMax        = 210.0 //
 	maxClipped      = 1.0   // % of face pixels at ≥ 250
-	maxLightSkew    = 15.0  // % difference between the face's left and right halves
+	maxLightSkew    = 15.0  // % difference in luminance between the two cheeks
 	minSharpness    = 40.0  // variance of the Laplacian of the face at 128×128
 	maxBgGradient   = 6.0   // mean gradient magnitude of the background bands (Lab L, per px)
 	maxBgSpread     = 6.0   // RMS ΔE of the background bands
