@@ -28,19 +28,27 @@ run: build
 	  xvfb-run -a -s "-screen 0 1280x1024x24" ./$(BIN) $(ARGS); \
 	else ./$(BIN) $(ARGS); fi
 
+# Packages that use gocv: run once more with gocv's matprofile tag, which
+# fails the run when a Mat is left open (internal/matleak).
+GOCV_PKGS = ./imaging/... ./internal/fixture ./cli
+
 test: deps
 	@bad=$$(gofmt -l $(GOFILES)); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -race -tags $(TAGS) ./...
+	$(GO) test -tags $(TAGS),matprofile $(GOCV_PKGS)
 
+# Budgets are for one core: GOMAXPROCS 1 and one OpenCV thread.
 bench: deps
-	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -cpu 1 ./store ./roster
+	OPENCV_FOR_THREADS_NUM=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -cpu 1 ./store ./roster ./imaging/...
 
 fuzz: deps
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateNumber$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeNumber$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateName$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./roster
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./imaging
+	$(GO) test -run '^$$' -fuzz '^FuzzParseProfile$$' -fuzztime $(FUZZTIME) ./imaging
 
 screenshots: build
 	bash scripts/screenshots.sh $(BIN) docs/screenshots

@@ -94,16 +94,15 @@ func TestPhotoMakeOtherProfileAndBackground(t *testing.T) {
 
 func TestPhotoMakeRefuses(t *testing.T) {
 	dir := t.TempDir()
+	busy, err := fixture.LoadImage("space_shuttle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
 	cases := map[string]struct {
 		in, reason string
 	}{
-		"busy background": {kioskStill(t, "pigo_sample", func(s *fixture.Scene) {
-			busy, err := fixture.LoadImage("space_shuttle")
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.Busy = busy
-		}), "background too busy"},
+		"busy background": {kioskStill(t, "pigo_sample", func(s *fixture.Scene) { s.Busy = busy }), "background too busy"},
 		"uneven light": {kioskStill(t, "face", nil), "light check failed"},
 		"not an image": {writeFile(t, dir, "x.jpg", []byte("hello")), "not a JPEG or PNG"},
 		"missing file": {filepath.Join(dir, "nope.jpg"), "no such file"},
