@@ -16,13 +16,17 @@ type Mode int
 
 const (
 	// Live is for one camera frame: one inference on the frame's central
-	// square (side = the shorter side). A face outside that square is
-	// outside any photo crop anyway.
+	// square (side = the shorter side). A face outside that square, or cut
+	// by its edge, is outside any photo crop anyway. ≈ 4 ms on one core for
+	// a 720p frame, Eyes included when the irises are clear (the Haar
+	// cascades add 1–3 ms when they are not, e.g. behind glasses).
 	Live Mode = iota
 	// Still is for a photo to standardise, any size and aspect: the whole
 	// image letterboxed, squares of the short side across an oblong image,
-	// tiles of half that when those find nothing, then one more inference
-	// centred on each face for precise key points.
+	// overlapping tiles of 2/3 of that when those find nothing, then one
+	// more inference centred on each face for precise key points (a face it
+	// does not confirm is dropped). ≈ 20 ms for a 1080p still with a face,
+	// ≈ 60 ms without one (the tiles run).
 	Still
 )
 
