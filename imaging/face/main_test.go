@@ -3,14 +3,9 @@ package face
 import (
 	"os"
 	"testing"
+
+	"gradphoto/internal/matleak"
 )
 
-// TestMain runs the tests, then (with -tags matprofile) fails the run if
-// any gocv.Mat is left open.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		code = checkMatLeaks()
-	}
-	os.Exit(code)
-}
+// TestMain fails the run, under -tags matprofile, if any gocv.Mat is left open.
+func TestMain(m *testing.M) { os.Exit(matleak.Run(m)) }
