@@ -8,7 +8,7 @@ export CGO_ENABLED := 1
 GO      ?= go
 TAGS    := migrated_fynedo
 BIN     := bin/gradphoto
-GOFILES  = $(shell find . -name '*.go' -not -path './.git/*')
+GOFILES  = $(shell git ls-files -co --exclude-standard '*.go')
 # Tests and screenshots need a display: use Xvfb when there is none.
 XVFB    := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
 FUZZTIME ?= 30s

@@ -103,9 +103,9 @@ func TestPhotoMakeRefuses(t *testing.T) {
 		in, reason string
 	}{
 		"busy background": {kioskStill(t, "pigo_sample", func(s *fixture.Scene) { s.Busy = busy }), "background too busy"},
-		"uneven light": {kioskStill(t, "face", nil), "light check failed"},
-		"not an image": {writeFile(t, dir, "x.jpg", []byte("hello")), "not a JPEG or PNG"},
-		"missing file": {filepath.Join(dir, "nope.jpg"), "no such file"},
+		"uneven light":    {kioskStill(t, "face", nil), "light check failed"},
+		"not an image":    {writeFile(t, dir, "x.jpg", []byte("hello")), "not a JPEG or PNG"},
+		"missing file":    {filepath.Join(dir, "nope.jpg"), "no such file"},
 	}
 	for name, c := range cases {
 		out := filepath.Join(dir, name+".out.jpg")

@@ -13,9 +13,9 @@ import (
 
 // Thresholds of the photo checks (a finished photo, DESIGN §3 step 7).
 const (
-	maxPhotoRoll     = 1.5 // degrees: standardisation levels to ≤ 1°, plus measurement noise
-	maxBgColourDE    = 6.0 // ΔE of the background from the profile colour
-	maxBgColourSprd  = 5.0 // RMS ΔE of the background (flat, up to JPEG noise)
+	maxPhotoRoll     = 1.5  // degrees: standardisation levels to ≤ 1°, plus measurement noise
+	maxBgColourDE    = 6.0  // ΔE of the background from the profile colour
+	maxBgColourSprd  = 5.0  // RMS ΔE of the background (flat, up to JPEG noise)
 	photoPersonDE    = 12.0 // ΔE from the background colour above which a pixel is the person
 	photoHeadColumns = 0.25 // half-width (in face widths) of the columns searched for the head top
 )
