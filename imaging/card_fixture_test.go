@@ -11,10 +11,12 @@ package imaging
 // known exactly.
 
 import (
+	"flag"
 	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -431,3 +433,34 @@ func cardJPEGRoundTrip(t testing.TB, m gocv.Mat, q int) gocv.Mat {
 }
 
 func cardByte(v float64) byte { return byte(max(0, min(255, math.Round(v)))) }
+
+var cardWriteFixtures = flag.Bool("cards.write", false, "write the card scenes of testdata/cards")
+
+// cardFixtureFiles are the scenes in testdata/cards, for the CLI's tests.
+var cardFixtureFiles = map[string]cardSceneOpts{
+	"front.jpg":            {roll: 8, tiltX: 12, tiltY: -10},
+	"back-upside-down.jpg": {back: true, roll: 172, tiltY: 10, seed: 14},
+	"no-card.jpg":          {noCard: true, hand: true, seed: 32},
+	"cut-off.jpg":          {dx: 0.43, width: 0.5, seed: 8},
+}
+
+// TestCardWriteFixtures rewrites testdata/cards:
+//
+//	go test ./imaging -run TestCardWriteFixtures -cards.write
+func TestCardWriteFixtures(t *testing.T) {
+	if !*cardWriteFixtures {
+		t.Skip("writes testdata/cards only with -cards.write")
+	}
+	dir := filepath.Join("..", "testdata", "cards")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, o := range cardFixtureFiles {
+		s := cardMakeScene(t, o)
+		ok := gocv.IMWriteWithParams(filepath.Join(dir, name), s.frame, []int{gocv.IMWriteJpegQuality, 85})
+		s.frame.Close()
+		if !ok {
+			t.Fatalf("cannot write %s", name)
+		}
+	}
+}
