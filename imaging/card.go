@@ -137,9 +137,10 @@ type FaceFinder interface {
 //
 // How the card is found:
 //
-//  1. The frame is shrunk to 512 px wide and turned grey; Canny edges,
-//     dilated by one pixel, outline every region, and the frame's border
-//     is drawn in so that a card crossing it outlines a region too.
+//  1. The frame is shrunk by a whole factor to about 640 px wide (by 2
+//     for 1280×720) and turned grey; Canny edges, dilated by one pixel,
+//     outline every region, and the frame's border is drawn in so that a
+//     card crossing it outlines a region too.
 //  2. Each region's outline is reduced to its convex hull, and that to a
 //     polygon (Douglas-Peucker) whose sides are refitted to the outline
 //     (the card's rounded corners would pull them in). A quadrilateral is

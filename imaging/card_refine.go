@@ -61,7 +61,7 @@ func cardRefine(frame gocv.Mat, q cardQuad, sight cardSighting) (cardQuad, error
 	if sight != cardAllRound {
 		g.turn = cardMaxTurnWeak
 	}
-	reach := cardRefineReach * max(1, float64(g.w)/cardWorkWidth)
+	reach := cardRefineReach * float64(cardWorkFactor(g.w))
 	r := g.refinePass(q, reach, cardRefineSamples/2)
 	r = g.refinePass(r, cardRefineFine, cardRefineSamples)
 	if !r.convex() {
