@@ -107,6 +107,7 @@ func cardEdgeMap(frame gocv.Mat, n int) gocv.Mat {
 	return edges
 }
 
+// newCardSearch starts a search on the edge map (which must outlive it).
 func newCardSearch(edges gocv.Mat) (*cardSearch, error) {
 	b, err := edges.DataPtrUint8()
 	if err != nil {
@@ -279,45 +280,55 @@ func (s *cardSearch) considerQuad(q cardQuad, area float64, sight cardSighting) 
 	if !q.convex() {
 		return
 	}
+	support, ok := s.support(q, sight)
+	if !ok {
+		return
+	}
+	q = cardLandscape(q, s.focal, s.centre)
+	pose, ok := cardPoseOf(q, s.focal, s.centre)
+	c := cardCandidate{q: q, sight: sight, pose: pose, width: q.longSide() / float64(s.w), support: support}
+	if !ok || c.width < cardMinSeen || !s.judge(c, area) {
+		return
+	}
+	off := math.Abs(math.Log(pose.aspect / CardAspect))
+	c.score = area * c.support * (1 - 0.5*off/math.Log(1+CardAspectTolerance))
+	c.score *= [...]float64{1, 0.75, 0.6}[sight] // prefer a card seen all round
+	if !s.found || c.score > s.best.score {
+		s.best, s.found = c, true
+	}
+}
+
+// support is the mean share of q's sides lying on edges; ok is false
+// when the sides are not supported as sight requires.
+func (s *cardSearch) support(q cardQuad, sight cardSighting) (float64, bool) {
 	var sum, weakest, second float64 = 0, 1, 1
 	for i := range q {
 		sup := s.segmentSupport(q[i], q[(i+1)%4])
 		sum, second, weakest = sum+sup, min(second, max(sup, weakest)), min(weakest, sup)
 	}
 	minWeakest := [...]float64{cardMinSupport, cardMinWeakSupport, 0}[sight]
-	if weakest < minWeakest || second < cardMinSupport {
-		return
-	}
-	support := sum / 4
-	q = cardLandscape(q, s.focal, s.centre)
-	pose, ok := cardPoseOf(q, s.focal, s.centre)
-	if !ok {
-		return
-	}
-	c := cardCandidate{q: q, sight: sight, pose: pose, width: q.longSide() / float64(s.w), support: support}
-	if c.width < cardMinSeen {
-		return
-	}
-	off := math.Abs(math.Log(pose.aspect / CardAspect))
+	return sum / 4, weakest >= minWeakest && second >= cardMinSupport
+}
+
+// judge reports whether the candidate is a card, recording it as a near
+// miss (too tilted, too small) when a card seen all round is not one.
+func (s *cardSearch) judge(c cardCandidate, area float64) bool {
+	off := math.Abs(math.Log(c.pose.aspect / CardAspect))
 	switch {
 	case off > math.Log(1+cardMissAspect):
-		return
-	case sight != cardAllRound && (pose.tilt > CardMaxTilt || c.width < CardMinWidth):
-		return // too weak a sighting to refuse on
-	case pose.tilt > CardMaxTilt:
-		s.missed(fmt.Errorf("%w (%.0f° > %.0f°)", ErrCardSkewed, pose.tilt, CardMaxTilt), area)
-		return
+		return false
+	case c.sight != cardAllRound && (c.pose.tilt > CardMaxTilt || c.width < CardMinWidth):
+		return false // too weak a sighting to refuse on
+	case c.pose.tilt > CardMaxTilt:
+		s.missed(fmt.Errorf("%w (%.0f° > %.0f°)", ErrCardSkewed, c.pose.tilt, CardMaxTilt), area)
+		return false
 	case off > math.Log(1+CardAspectTolerance):
-		return
+		return false
 	case c.width < CardMinWidth:
 		s.missed(fmt.Errorf("%w (%.0f %% of the frame width, needs %.0f %%)", ErrCardTooSmall, 100*c.width, 100*CardMinWidth), area)
-		return
+		return false
 	}
-	c.score = area * c.support * (1 - 0.5*off/math.Log(1+CardAspectTolerance))
-	c.score *= [...]float64{1, 0.75, 0.6}[sight] // prefer a card seen all round
-	if !s.found || c.score > s.best.score {
-		s.best, s.found = c, true
-	}
+	return true
 }
 
 // considerOpen looks along an outline for straight runs that could be
@@ -329,6 +340,13 @@ func (s *cardSearch) considerQuad(q cardQuad, area float64, sight cardSighting) 
 // free ends.
 func (s *cardSearch) considerOpen(contour gocv.PointVector) {
 	runs := s.longRuns(contour)
+	s.considerFourRuns(runs)
+	if !s.found {
+		s.considerThreeRuns(runs)
+	}
+}
+
+func (s *cardSearch) considerFourRuns(runs []cardRun) {
 	n := len(runs)
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
@@ -341,11 +359,15 @@ func (s *cardSearch) considerOpen(contour gocv.PointVector) {
 			}
 		}
 	}
-	for i := 0; i < n && !s.found; i++ {
+}
+
+func (s *cardSearch) considerThreeRuns(runs []cardRun) {
+	n := len(runs)
+	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
 			for k := j + 1; k < n; k++ {
 				a, b, c := runs[i], runs[j], runs[k]
-				for _, u := range [3][3]cardRun{{a, b, c}, {b, c, a}, {c, a, b}} { // in the outline's (cyclic) order
+				for _, u := range [3][3]cardRun{{a, b, c}, {b, c, a}, {c, a, b}} { // the outline's order is cyclic
 					if q, ok := cardRunU(u[0], u[1], u[2]); ok && !s.touches(q) {
 						s.considerQuad(cardClockwise(q), math.Abs(q.area()), cardThreeSide)
 					}
@@ -380,6 +402,7 @@ func cardRunU(r0, r1, r2 cardRun) (cardQuad, bool) {
 // cardRun is a straight run of an outline, from a to b.
 type cardRun struct{ a, b cardPt }
 
+// line is the run's line, directed from a to b.
 func (r cardRun) line() cardLine { return cardLine{p: r.a, d: r.b.sub(r.a).unit()} }
 
 // longRuns is the outline's straight runs (Douglas-Peucker) long enough
@@ -523,18 +546,9 @@ func (s *cardSearch) considerCut(poly []cardPt, onBorder []bool, area float64) {
 	}
 }
 
-// quadSupport is the smallest share of a side lying on edges.
-func (s *cardSearch) quadSupport(q cardQuad) float64 {
-	sup := 1.0
-	for i := range q {
-		sup = min(sup, s.segmentSupport(q[i], q[(i+1)%4]))
-	}
-	return sup
-}
-
 // segmentSupport is the share of the segment a→b (its middle 80 %, away
-// from rounded corners) with an edge pixel within 2 pixels. Samples on the
-// frame's border count as supported.
+// from rounded corners) with a (dilated) edge pixel within 2 pixels.
+// Samples on the frame's border count as supported.
 func (s *cardSearch) segmentSupport(a, b cardPt) float64 {
 	n := int(a.dist(b) / 2)
 	if n < 4 {
@@ -550,6 +564,8 @@ func (s *cardSearch) segmentSupport(a, b cardPt) float64 {
 	return float64(hit) / float64(n)
 }
 
+// edgeNear reports whether the edge map has an edge pixel within 2
+// pixels of (x, y).
 func (s *cardSearch) edgeNear(x, y int) bool {
 	for dy := -2; dy <= 2; dy++ {
 		for dx := -2; dx <= 2; dx++ {

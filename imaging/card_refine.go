@@ -116,7 +116,7 @@ func (g cardGrey) fitSide(a, b cardPt, reach float64, samples int) (cardLine, bo
 		neg, sNeg = append(neg, p.add(n.mul(on))), sNeg+sn
 		pos, sPos = append(pos, p.add(n.mul(op))), sPos+sp
 	}
-	pts := neg // the card darker outside: the usual case
+	pts := neg // a card brighter than what is around it: the usual case
 	if sPos > sNeg {
 		pts = pos
 	}
