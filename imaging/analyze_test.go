@@ -101,21 +101,9 @@ func TestLiveNoFaceAndTwoFaces(t *testing.T) {
 	if c, _ := r.Get(CheckOneFace); c.Pass || c.Value != 0 || r.Hint() != HintOneFace {
 		t.Errorf("empty frame: %+v, hint %q", c, r.Hint())
 	}
-	var people []fixture.Photo
-	for _, n := range []string{"pigo_sample", "astronaut"} {
-		ph, err := fixture.Load(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ph.Close()
-		people = append(people, ph)
-	}
 	// two people in the middle of the frame (the camera's field is what
 	// the photo crop can take: the central square)
-	group, err := fixture.ComposeGroup(people, fixture.Scene{Size: image.Pt(720, 720), FaceWidth: 150, ExtendBody: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	group := composeGroup(t, fixture.Scene{Size: image.Pt(720, 720), FaceWidth: 150, ExtendBody: true}, "pigo_sample", "astronaut")
 	defer group.Close()
 	frame := emptyBackdrop(t, 1280, 720)
 	defer frame.Close()

@@ -52,6 +52,26 @@ func compose(t testing.TB, name string, s fixture.Scene) fixture.Frame {
 	return fr
 }
 
+// composeGroup puts the named people side by side in one frame; the caller
+// closes it.
+func composeGroup(t testing.TB, s fixture.Scene, names ...string) gocv.Mat {
+	t.Helper()
+	var people []fixture.Photo
+	for _, n := range names {
+		ph, err := fixture.Load(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ph.Close()
+		people = append(people, ph)
+	}
+	group, err := fixture.ComposeGroup(people, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return group
+}
+
 // busyImage is a real photo without a face, for busy backgrounds.
 func busyImage(t testing.TB) gocv.Mat {
 	t.Helper()

@@ -188,19 +188,7 @@ func TestStandardizeRefuses(t *testing.T) {
 	defer shuttle.Close()
 	refuse("photo without a person", shuttle, ErrNoFace)
 
-	var people []fixture.Photo
-	for _, n := range []string{"pigo_sample", "grace_hopper"} {
-		ph, err := fixture.Load(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ph.Close()
-		people = append(people, ph)
-	}
-	group, err := fixture.ComposeGroup(people, fixture.Scene{Size: image.Pt(1920, 1080), FaceWidth: 300, ExtendBody: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	group := composeGroup(t, fixture.Scene{Size: image.Pt(1920, 1080), FaceWidth: 300, ExtendBody: true}, "pigo_sample", "grace_hopper")
 	defer group.Close()
 	refuse("two people", group, ErrManyFaces)
 
