@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -54,7 +53,7 @@ func runCard(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "card:", err)
 		return ExitUnreadable
 	}
-	frame, err := cardRead(in)
+	frame, err := readImage(in)
 	if err != nil {
 		fmt.Fprintf(stderr, "card: cannot read %s: %v\n", in, err)
 		return ExitUnreadable
@@ -108,26 +107,6 @@ func cardOutExt(out string) (gocv.FileExt, error) {
 	return "", fmt.Errorf("%s: OUT must end in .jpg, .jpeg or .png", out)
 }
 
-// cardRead decodes a JPEG or PNG file into a BGR Mat.
-func cardRead(path string) (gocv.Mat, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return gocv.Mat{}, err
-	}
-	if len(data) == 0 {
-		return gocv.Mat{}, errors.New("empty file")
-	}
-	m, err := gocv.IMDecode(data, gocv.IMReadColor)
-	if err != nil {
-		return gocv.Mat{}, errors.New("not a JPEG or PNG image")
-	}
-	if m.Empty() {
-		m.Close()
-		return gocv.Mat{}, errors.New("not a JPEG or PNG image")
-	}
-	return m, nil
-}
-
 // cardWrite encodes img and writes it to path through a temporary file
 // in the same directory, so that OUT is never left half written.
 func cardWrite(path string, ext gocv.FileExt, img gocv.Mat) error {
@@ -140,23 +119,5 @@ func cardWrite(path string, ext gocv.FileExt, img gocv.Mat) error {
 		return fmt.Errorf("encode %s: %w", path, err)
 	}
 	defer buf.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".card-*"+string(ext))
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(buf.GetBytes())
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return writeFileAtomic(path, buf.GetBytes())
 }

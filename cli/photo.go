@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gocv.io/x/gocv"
-
 	"gradphoto/assets"
 	"gradphoto/imaging"
 )
@@ -20,21 +18,7 @@ const photoUsage = `usage: gradphoto photo make [--profile P] [--background B] [
 
 // runPhoto runs "gradphoto photo make|check".
 func runPhoto(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, photoUsage)
-		return ExitUnreadable
-	}
-	switch args[0] {
-	case "make":
-		return photoMake(args[1:], stdout, stderr)
-	case "check":
-		return photoCheck(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, photoUsage)
-		return ExitOK
-	}
-	fmt.Fprintf(stderr, "photo: unknown command %q\n%s\n", args[0], photoUsage)
-	return ExitUnreadable
+	return dispatch("photo", photoUsage, map[string]command{"make": photoMake, "check": photoCheck}, args, stdout, stderr)
 }
 
 // photoFlags are the flags make and check share.
@@ -57,21 +41,6 @@ func parsePhotoFlags(name string, args []string, withBackground, withJSON bool) 
 	}
 	rest, err := parseInterspersed(fs, args)
 	return f, rest, err
-}
-
-// parseInterspersed lets flags come before or after the file arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return files, nil
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 // defaultProfilesDir is where an operator puts extra profiles:
@@ -129,7 +98,7 @@ func photoMake(args []string, stdout, stderr io.Writer) int {
 	if failed := res.Report.Failed(); len(failed) > 0 {
 		return refuse(describeFailure(failed[0]))
 	}
-	if err := os.WriteFile(files[1], res.JPEG, 0o644); err != nil {
+	if err := writeFileAtomic(files[1], res.JPEG); err != nil {
 		fmt.Fprintln(stderr, "photo make:", err)
 		return ExitFailed
 	}
@@ -226,19 +195,6 @@ func describeFailure(c imaging.Check) string {
 		s += " (" + c.Note + ")"
 	}
 	return s
-}
-
-// readImage reads a JPEG/PNG file into a BGR Mat; the caller closes it.
-func readImage(path string) (gocv.Mat, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return gocv.Mat{}, err
-	}
-	img, err := imaging.Decode(data)
-	if err != nil {
-		return gocv.Mat{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return img, nil
 }
 
 // oneLine keeps a message on one line.

@@ -19,19 +19,7 @@ const rosterUsage = "usage: gradphoto roster import [--db PATH] FILE"
 
 // runRoster runs "gradphoto roster …".
 func runRoster(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, rosterUsage)
-		return ExitUnreadable
-	}
-	switch args[0] {
-	case "import":
-		return rosterImport(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, rosterUsage)
-		return ExitOK
-	}
-	fmt.Fprintf(stderr, "roster: unknown command %q\n%s\n", args[0], rosterUsage)
-	return ExitUnreadable
+	return dispatch("roster", rosterUsage, map[string]command{"import": rosterImport}, args, stdout, stderr)
 }
 
 // rosterImport runs "gradphoto roster import [--db PATH] FILE": it parses
@@ -51,21 +39,13 @@ func rosterImport(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("roster import", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&dbPath, "db", "", "database file (default: the user's data dir)")
-	// Flags may come before or after FILE.
-	var files []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprintln(stdout, rosterUsage)
-				return ExitOK
-			}
-			return fail(ExitUnreadable, "%v", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, rosterUsage)
+		return ExitOK
+	}
+	if err != nil {
+		return fail(ExitUnreadable, "%v", err)
 	}
 	switch {
 	case len(files) == 0:
