@@ -14,6 +14,15 @@ type SessionStore interface {
 	EndSession(ctx context.Context, id, reason string, at time.Time) error
 }
 
+// CaptureStore keeps what the camera steps produce, each in one transaction
+// with its outbox row: ID-card images (encrypted), the two photos of a
+// capture, and the confirmed submission (with its first status, queued).
+type CaptureStore interface {
+	SaveDocument(ctx context.Context, sessionID string, side CardSide, image []byte) (string, error)
+	SaveShot(ctx context.Context, sessionID string, shot Shot) (rawID, standardID string, err error)
+	Submit(ctx context.Context, s Session) error
+}
+
 // Auditor appends to the audit log.
 type Auditor interface {
 	Audit(ctx context.Context, actor, action, detail string) error
@@ -32,6 +41,7 @@ type Deps struct {
 	Roster   RosterFinder
 	Statuses StatusFinder
 	Sessions SessionStore
+	Captures CaptureStore
 	Audit    Auditor
 	Policy   Policy
 	Now      func() time.Time
@@ -72,12 +82,17 @@ func (k *Kiosk) Today() time.Time { return k.d.Now() }
 // It is all or nothing: when the event or the save fails, the session is
 // put back as it was, so memory never runs ahead of the database.
 func (k *Kiosk) do(ctx context.Context, op string, event func(m *Machine) error) error {
+	return k.run(ctx, op, event, k.d.Sessions.SaveSession)
+}
+
+// run is do with the save chosen by the caller.
+func (k *Kiosk) run(ctx context.Context, op string, event func(m *Machine) error, save func(context.Context, Session) error) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	before := k.m.Session()
 	err := event(k.m)
 	if err == nil && k.m.Step() != StepWelcome {
-		err = k.d.Sessions.SaveSession(ctx, k.m.Session())
+		err = save(ctx, k.m.Session())
 	}
 	if err != nil {
 		k.m.s = before
@@ -154,12 +169,30 @@ func (k *Kiosk) SubmitIdentity(ctx context.Context, doc DocType, number, name st
 	return out, err
 }
 
-// AddCard records a captured ID-card photo (the stored document's ID) at
+// CheckIdentity validates the graduate's entry without moving on, so the
+// ID-card photos are only taken for a number that is valid.
+func (k *Kiosk) CheckIdentity(doc DocType, number, name string) (Identity, error) {
+	return NewIdentity(doc, number, name, k.d.Now())
+}
+
+// AddCard stores a flattened ID-card image (encrypted) and records it at
 // the Identity step. With Policy.RequireCards both sides are needed before
 // SubmitIdentity goes on; a card taken for another number is forgotten.
-func (k *Kiosk) AddCard(ctx context.Context, side CardSide, documentID string) error {
-	return k.do(ctx, "add card", func(m *Machine) error { return m.AddCard(side, documentID) })
+func (k *Kiosk) AddCard(ctx context.Context, side CardSide, image []byte) error {
+	return k.do(ctx, "add card", func(m *Machine) error {
+		if m.Step() != StepIdentity {
+			return m.illegal("add card")
+		}
+		id, err := k.d.Captures.SaveDocument(ctx, m.s.ID, side, image)
+		if err != nil {
+			return err
+		}
+		return m.AddCard(side, id)
+	})
 }
+
+// CardsNeeded reports whether the deployment asks for ID-card photos.
+func (k *Kiosk) CardsNeeded() bool { return k.d.Policy.RequireCards }
 
 // lookup finds the roster entry and the latest status for a number; either
 // may be nil when there is none.
@@ -190,6 +223,76 @@ func (k *Kiosk) findStatus(ctx context.Context, number string) (*StatusRecord, e
 // EnterCapture is the graduate's "进入采集" on the Eligibility screen.
 func (k *Kiosk) EnterCapture(ctx context.Context) error {
 	return k.do(ctx, "enter capture", (*Machine).EnterCapture)
+}
+
+// EnterCaptureDeferred is "进入采集" on a kiosk without a payment step:
+// the service is the degree photo and, unless the school pays or it is a
+// free retake, the fee is recorded as deferred (pay later) with the reason,
+// so the session says plainly that payment is pending.
+func (k *Kiosk) EnterCaptureDeferred(ctx context.Context) error {
+	return k.do(ctx, "enter capture", func(m *Machine) error {
+		if err := m.EnterCapture(); err != nil {
+			return err
+		}
+		if err := m.ChooseService([]string{ServiceDegreePhoto}); err != nil {
+			return err
+		}
+		if m.Step() == StepPayment {
+			return m.SettlePayment(PaymentDeferred, PaymentNotOnKiosk)
+		}
+		return nil
+	})
+}
+
+// Capture stores a capture (both photos, one transaction) and moves on to
+// the Standardise step.
+func (k *Kiosk) Capture(ctx context.Context, shot Shot) error {
+	return k.do(ctx, "capture", func(m *Machine) error {
+		if m.Step() != StepCapture {
+			return m.illegal("capture")
+		}
+		if err := m.captureAllowed(); err != nil {
+			return err
+		}
+		raw, std, err := k.d.Captures.SaveShot(ctx, m.s.ID, shot)
+		if err != nil {
+			return err
+		}
+		return m.Capture(raw, std, shot.Passed)
+	})
+}
+
+// AcceptStandard keeps the standardised photo (only one that passes).
+func (k *Kiosk) AcceptStandard(ctx context.Context) error {
+	return k.do(ctx, "accept standard", (*Machine).AcceptStandard)
+}
+
+// Retake goes back to the camera from Standardise or Confirm.
+func (k *Kiosk) Retake(ctx context.Context) error {
+	return k.do(ctx, "retake", (*Machine).Retake)
+}
+
+// Confirm is the graduate's final "submit": the session gets its
+// submission id and is stored with its first status (queued) and the item
+// that sends it to review, in one transaction. It returns the submission id.
+func (k *Kiosk) Confirm(ctx context.Context) (string, error) {
+	id := k.d.NewID()
+	err := k.run(ctx, "confirm", func(m *Machine) error { return m.Confirm(id) }, k.d.Captures.Submit)
+	if err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// Finish ends a submitted session: back to Welcome.
+func (k *Kiosk) Finish(ctx context.Context) error {
+	k.mu.Lock()
+	s, err := k.m.Finish()
+	k.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("kiosk: finish: %w", err)
+	}
+	return k.end(ctx, s, EndFinished)
 }
 
 // LookupStatus finds the latest submission status for a document number at

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -126,11 +127,54 @@ func (a *memAudit) all() []auditEntry {
 	return append([]auditEntry(nil), a.entries...)
 }
 
+// memCaptures keeps documents, shots and submissions in maps.
+type memCaptures struct {
+	mu          sync.Mutex
+	documents   map[string][]byte
+	shots       map[string]app.Shot // by standard photo id
+	submissions map[string]app.Session
+	err         error // returned by every call when set
+}
+
+func (c *memCaptures) SaveDocument(_ context.Context, sessionID string, side app.CardSide, image []byte) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return "", c.err
+	}
+	id := "doc-" + string(side)
+	c.documents[id] = append([]byte(nil), image...)
+	return id, nil
+}
+
+func (c *memCaptures) SaveShot(_ context.Context, sessionID string, shot app.Shot) (string, string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return "", "", c.err
+	}
+	n := len(c.shots) + 1
+	std := fmt.Sprintf("std-%d", n)
+	c.shots[std] = shot
+	return fmt.Sprintf("raw-%d", n), std, nil
+}
+
+func (c *memCaptures) Submit(_ context.Context, s app.Session) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return c.err
+	}
+	c.submissions[s.SubmissionID] = s
+	return nil
+}
+
 type rig struct {
 	k        *app.Kiosk
 	roster   *memRoster
 	statuses *memStatuses
 	sessions *memSessions
+	captures *memCaptures
 	audit    *memAudit
 	clock    *fakeClock
 }
@@ -157,11 +201,12 @@ func newRig(t *testing.T, p app.Policy) *rig {
 			numApproved: {SubmissionID: "sub-a", Number: numApproved, Status: app.StatusApproved},
 		}},
 		sessions: &memSessions{saved: map[string]app.Session{}, ended: map[string]ending{}},
+		captures: &memCaptures{documents: map[string][]byte{}, shots: map[string]app.Shot{}, submissions: map[string]app.Session{}},
 		audit:    &memAudit{},
 		clock:    newClock(),
 	}
 	r.k = app.NewKiosk(app.Deps{
-		Roster: r.roster, Statuses: r.statuses, Sessions: r.sessions, Audit: r.audit,
+		Roster: r.roster, Statuses: r.statuses, Sessions: r.sessions, Captures: r.captures, Audit: r.audit,
 		Policy: p, Now: r.clock.Now, NewID: (&counterIDs{}).Next,
 	})
 	return r
@@ -313,7 +358,7 @@ func TestKioskLookupStatusOnlyAtStatus(t *testing.T) {
 	r := newRig(t, app.Policy{})
 	mustOK(t, r.k.Start(ctx))
 	mustOK(t, r.k.AcceptConsent(ctx))
-	mustOK(t, r.k.AddCard(ctx, app.CardFront, "doc-front"))
+	mustOK(t, r.k.AddCard(ctx, app.CardFront, []byte("front jpeg")))
 	before := r.k.Session()
 	_, err := r.k.LookupStatus(ctx, app.DocResidentID, numRejected)
 	wantKioskErr(t, err, app.ErrIllegalTransition)
@@ -331,8 +376,8 @@ func TestKioskRequireCards(t *testing.T) {
 	if s := r.k.Session(); s.Step != app.StepIdentity {
 		t.Fatalf("at %s", s.Step)
 	}
-	mustOK(t, r.k.AddCard(ctx, app.CardFront, "doc-front"))
-	mustOK(t, r.k.AddCard(ctx, app.CardBack, "doc-back"))
+	mustOK(t, r.k.AddCard(ctx, app.CardFront, []byte("front jpeg")))
+	mustOK(t, r.k.AddCard(ctx, app.CardBack, []byte("back jpeg")))
 	if saved, _ := r.sessions.get("s-1"); saved.Cards[app.CardBack] != "doc-back" {
 		t.Errorf("card not saved: %v", saved.Cards)
 	}
@@ -340,7 +385,7 @@ func TestKioskRequireCards(t *testing.T) {
 	if err != nil || got != app.EligibilityOK {
 		t.Fatalf("with both cards: %v, %v", got, err)
 	}
-	wantKioskErr(t, r.k.AddCard(ctx, app.CardFront, "late"), app.ErrIllegalTransition)
+	wantKioskErr(t, r.k.AddCard(ctx, app.CardFront, []byte("late")), app.ErrIllegalTransition)
 }
 
 func TestKioskSchoolPaid(t *testing.T) {
@@ -576,4 +621,77 @@ func TestKioskConcurrentUse(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
+}
+
+// The camera steps: deferred payment recorded, a failing photo cannot be
+// accepted, a retake, then confirm stores the submission and finish ends it.
+func TestKioskCaptureToSubmitted(t *testing.T) {
+	r := newRig(t, app.Policy{})
+	mustOK(t, r.k.Start(ctx))
+	mustOK(t, r.k.AcceptConsent(ctx))
+	if _, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	wantKioskErr(t, r.k.Capture(ctx, app.Shot{Raw: []byte("r"), Standard: []byte("s")}), app.ErrIllegalTransition)
+	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	s := r.k.Session()
+	if s.Step != app.StepCapture || s.Payment != app.PaymentDeferred || s.OrderRef != app.PaymentNotOnKiosk ||
+		len(s.Services) != 1 || s.Services[0] != app.ServiceDegreePhoto {
+		t.Fatalf("after entering capture: %+v", s)
+	}
+	mustOK(t, r.k.Capture(ctx, app.Shot{Raw: []byte("raw1"), Standard: []byte("std1"), Passed: false}))
+	wantKioskErr(t, r.k.AcceptStandard(ctx), app.ErrStandardFails)
+	mustOK(t, r.k.Retake(ctx))
+	mustOK(t, r.k.Capture(ctx, app.Shot{Raw: []byte("raw2"), Standard: []byte("std2"), Passed: true}))
+	if s := r.k.Session(); s.Step != app.StepStandardise || s.PhotoID != "raw-2" || s.StandardID != "std-2" {
+		t.Fatalf("after the second capture: %+v", s)
+	}
+	mustOK(t, r.k.AcceptStandard(ctx))
+	id, err := r.k.Confirm(ctx)
+	mustOK(t, err)
+	sub, ok := r.captures.submissions[id]
+	if !ok || sub.Step != app.StepSubmitted || sub.StandardID != "std-2" || sub.Payment != app.PaymentDeferred {
+		t.Fatalf("submission %q stored as %+v (%v)", id, sub, ok)
+	}
+	mustOK(t, r.k.Finish(ctx))
+	if s := r.k.Session(); s.Step != app.StepWelcome || s.ID != "" {
+		t.Errorf("after finish: %+v", s)
+	}
+	if e := r.sessions.ended[sub.ID]; e.reason != app.EndFinished {
+		t.Errorf("ended with %q, want finished", e.reason)
+	}
+}
+
+// A school-paid graduate goes straight to the camera, with no deferral.
+func TestKioskCaptureSchoolPaid(t *testing.T) {
+	r := newRig(t, app.Policy{})
+	mustOK(t, r.k.Start(ctx))
+	mustOK(t, r.k.AcceptConsent(ctx))
+	r.roster.entries[numOnRoster] = func() app.RosterEntry { e := rosterZS; e.Prepaid = true; return e }()
+	if _, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	if s := r.k.Session(); s.Step != app.StepCapture || s.Payment != app.PaymentSchool || s.OrderRef != "" {
+		t.Fatalf("school-paid: %+v", s)
+	}
+}
+
+// When the store fails, confirm leaves the session where it was.
+func TestKioskConfirmStoreError(t *testing.T) {
+	r := newRig(t, app.Policy{})
+	mustOK(t, r.k.Start(ctx))
+	mustOK(t, r.k.AcceptConsent(ctx))
+	if _, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	mustOK(t, r.k.Capture(ctx, app.Shot{Raw: []byte("raw"), Standard: []byte("std"), Passed: true}))
+	mustOK(t, r.k.AcceptStandard(ctx))
+	r.captures.err = errors.New("disk full")
+	_, err := r.k.Confirm(ctx)
+	wantKioskErr(t, err, r.captures.err)
+	if s := r.k.Session(); s.Step != app.StepConfirm || s.SubmissionID != "" {
+		t.Errorf("failed confirm moved the session: %+v", s)
+	}
 }

@@ -103,6 +103,7 @@ type Session struct {
 
 	PhotoID      string // captured still
 	StandardID   string // standardised photo
+	StandardOK   bool   // it passes every check (only then can it be accepted)
 	SubmissionID string
 	Retake       bool // this session retakes a rejected photo
 }
@@ -381,16 +382,20 @@ func (m *Machine) SettlePayment(p Payment, ref string) error {
 	return nil
 }
 
-// Capture records the kept still: Capture → Standardise. Guarded: eligible,
+// Capture records the kept still and the standardised photo made from it
+// (ok: it passes every check): Capture → Standardise. Guarded: eligible,
 // paid (or exempt) and not locked.
-func (m *Machine) Capture(photoID string) error {
+func (m *Machine) Capture(photoID, standardID string, ok bool) error {
 	if err := m.expect("capture", StepCapture); err != nil {
 		return err
 	}
 	if err := m.captureAllowed(); err != nil {
 		return err
 	}
-	m.s.PhotoID, m.s.StandardID = photoID, ""
+	if photoID == "" || standardID == "" {
+		return fmt.Errorf("capture: no photo")
+	}
+	m.s.PhotoID, m.s.StandardID, m.s.StandardOK = photoID, standardID, ok
 	m.move(StepStandardise)
 	return nil
 }
@@ -408,15 +413,15 @@ func (m *Machine) captureAllowed() error {
 	return nil
 }
 
-// AcceptStandard keeps the standardised photo: Standardise → Confirm.
-func (m *Machine) AcceptStandard(standardID string) error {
+// AcceptStandard keeps the standardised photo, if it passes every check
+// (else ErrStandardFails): Standardise → Confirm.
+func (m *Machine) AcceptStandard() error {
 	if err := m.expect("accept standard", StepStandardise); err != nil {
 		return err
 	}
-	if standardID == "" {
-		return fmt.Errorf("accept standard: no photo")
+	if !m.s.StandardOK {
+		return ErrStandardFails
 	}
-	m.s.StandardID = standardID
 	m.move(StepConfirm)
 	return nil
 }
@@ -426,7 +431,7 @@ func (m *Machine) Retake() error {
 	if err := m.expect("retake", StepStandardise, StepConfirm); err != nil {
 		return err
 	}
-	m.s.PhotoID, m.s.StandardID = "", ""
+	m.s.PhotoID, m.s.StandardID, m.s.StandardOK = "", "", false
 	m.move(StepCapture)
 	return nil
 }

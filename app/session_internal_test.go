@@ -47,7 +47,7 @@ func TestCaptureAndConfirmGuards(t *testing.T) {
 				before := m.Session()
 				var err error
 				if step == StepCapture {
-					err = m.Capture("photo-2")
+					err = m.Capture("photo-2", "std-2", true)
 				} else {
 					err = m.Confirm("sub-1")
 				}

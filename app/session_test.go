@@ -98,8 +98,8 @@ func pathTo(step app.Step) []func(*app.Machine) error {
 		(*app.Machine).EnterCapture,
 		func(m *app.Machine) error { return m.ChooseService([]string{"degree_photo"}) },
 		func(m *app.Machine) error { return m.SettlePayment(app.PaymentPaid, "order-1") },
-		func(m *app.Machine) error { return m.Capture("photo-1") },
-		func(m *app.Machine) error { return m.AcceptStandard("std-1") },
+		func(m *app.Machine) error { return m.Capture("photo-1", "std-1", true) },
+		func(m *app.Machine) error { return m.AcceptStandard() },
 		func(m *app.Machine) error { return m.Confirm("sub-1") },
 	}
 	return flow[:int(step)]
@@ -137,8 +137,8 @@ var events = []event{
 	{"enter capture", (*app.Machine).EnterCapture},
 	{"choose service", func(m *app.Machine) error { return m.ChooseService([]string{"degree_photo"}) }},
 	{"settle payment", func(m *app.Machine) error { return m.SettlePayment(app.PaymentPaid, "order-9") }},
-	{"capture", func(m *app.Machine) error { return m.Capture("photo-9") }},
-	{"accept standard", func(m *app.Machine) error { return m.AcceptStandard("std-9") }},
+	{"capture", func(m *app.Machine) error { return m.Capture("photo-9", "std-9", true) }},
+	{"accept standard", func(m *app.Machine) error { return m.AcceptStandard() }},
 	{"retake", (*app.Machine).Retake},
 	{"confirm", func(m *app.Machine) error { return m.Confirm("sub-9") }},
 	{"finish", func(m *app.Machine) error { _, err := m.Finish(); return err }},
@@ -490,7 +490,7 @@ func TestSchoolPaidSkipsPayment(t *testing.T) {
 	if s := m.Session(); !reflect.DeepEqual(s.Services, []string{"degree_photo", "extra_copy"}) || s.Payment != app.PaymentSchool {
 		t.Errorf("services %v payment %q", s.Services, s.Payment)
 	}
-	if err := m.Capture("photo-1"); err != nil {
+	if err := m.Capture("photo-1", "std-1", true); err != nil {
 		t.Fatalf("capture with school exemption: %v", err)
 	}
 }
@@ -585,7 +585,7 @@ func TestRejectedPriorIsAFreeRetake(t *testing.T) {
 	if err := m.ChooseService([]string{"degree_photo"}); err != nil || m.Step() != app.StepCapture {
 		t.Fatalf("ChooseService = %v at %s, want capture", err, m.Step())
 	}
-	if err := m.Capture("photo-2"); err != nil {
+	if err := m.Capture("photo-2", "std-2", true); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -622,10 +622,10 @@ func TestStatusLookupRetake(t *testing.T) {
 	if s.Prior == nil || s.Prior.SubmissionID != "sub-0" {
 		t.Errorf("prior = %+v", s.Prior)
 	}
-	if err := m.Capture("photo-3"); err != nil {
+	if err := m.Capture("photo-3", "std-3", true); err != nil {
 		t.Fatalf("capture on a retake: %v", err)
 	}
-	if err := m.AcceptStandard("std-3"); err != nil {
+	if err := m.AcceptStandard(); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Confirm("sub-3"); err != nil {
@@ -666,15 +666,22 @@ func TestRetakeAndReject(t *testing.T) {
 	if s := m.Session(); s.Step != app.StepCapture || s.PhotoID != "" || s.StandardID != "" || s.Payment != app.PaymentPaid {
 		t.Fatalf("after retake: %+v", s)
 	}
-	_ = m.Capture("photo-2")
+	if err := m.Capture("", "std-2", true); err == nil {
+		t.Error("capture without a photo accepted")
+	}
+	_ = m.Capture("photo-2", "std-2", false)
 	before := m.Session()
-	if err := m.AcceptStandard(""); err == nil {
-		t.Error("empty standard photo accepted")
+	if err := m.AcceptStandard(); !errors.Is(err, app.ErrStandardFails) {
+		t.Errorf("a failing standard photo accepted: %v", err)
 	}
 	if !reflect.DeepEqual(before, m.Session()) {
 		t.Error("refused AcceptStandard changed the session")
 	}
-	_ = m.AcceptStandard("std-2")
+	if err := m.Retake(); err != nil {
+		t.Fatal(err)
+	}
+	_ = m.Capture("photo-3", "std-3", true)
+	_ = m.AcceptStandard()
 	before = m.Session()
 	if err := m.Confirm(""); err == nil {
 		t.Error("empty submission id accepted")

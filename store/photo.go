@@ -41,15 +41,20 @@ func (s *Store) savePhoto(ctx context.Context, p Photo) (Photo, error) {
 		return Photo{}, err
 	}
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO photos (id, session_id, kind, data, sha256,
-			size, report, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, p.SessionID, p.Kind, p.Data, p.SHA256, len(p.Data), p.Report, formatTime(p.CreatedAt))
-		if err != nil {
-			return unknownSession(err, p.SessionID)
+		if err := insertPhoto(ctx, tx, p); err != nil {
+			return err
 		}
 		return s.enqueueTx(ctx, tx, KindPhotoUpload, p.ID, payload)
 	})
 	return p, err
+}
+
+// insertPhoto writes one filled-in photo row.
+func insertPhoto(ctx context.Context, tx execer, p Photo) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO photos (id, session_id, kind, data, sha256,
+		size, report, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.SessionID, p.Kind, p.Data, p.SHA256, len(p.Data), p.Report, formatTime(p.CreatedAt))
+	return unknownSession(err, p.SessionID)
 }
 
 func fillPhoto(p *Photo, now time.Time) error {

@@ -48,18 +48,22 @@ ON CONFLICT (id) DO UPDATE SET
 // The matched roster entry and prior status are stored as references and
 // read back from the roster and statuses; card photos are the documents.
 func (s *Store) SaveSession(ctx context.Context, sess app.Session) error {
-	r, err := s.sessionRow(sess)
-	if err != nil {
-		return fmt.Errorf("store: save session: %w", err)
-	}
-	_, err = s.w.ExecContext(ctx, upsertSession, r.id, r.step, r.started, r.updated,
-		r.consentVersion, r.consentAt, r.doc, r.numberHash, r.number, r.name,
-		r.eligibility, r.rosterMatched, r.prior, r.services, r.payment, r.orderRef,
-		r.photo, r.standard, r.submitted, r.retake)
-	if err != nil {
+	if err := s.saveSession(ctx, s.w, sess); err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}
 	return nil
+}
+
+func (s *Store) saveSession(ctx context.Context, q execer, sess app.Session) error {
+	r, err := s.sessionRow(sess)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, upsertSession, r.id, r.step, r.started, r.updated,
+		r.consentVersion, r.consentAt, r.doc, r.numberHash, r.number, r.name,
+		r.eligibility, r.rosterMatched, r.prior, r.services, r.payment, r.orderRef,
+		r.photo, r.standard, r.submitted, r.retake)
+	return err
 }
 
 func (s *Store) sessionRow(sess app.Session) (sessionRow, error) {

@@ -18,6 +18,11 @@ func (s *Store) PutStatus(ctx context.Context, rec app.StatusRecord) error {
 }
 
 func (s *Store) putStatus(ctx context.Context, rec app.StatusRecord) error {
+	return s.putStatusTx(ctx, s.w, rec)
+}
+
+// putStatusTx writes a status inside the caller's transaction (or on q).
+func (s *Store) putStatusTx(ctx context.Context, q execer, rec app.StatusRecord) error {
 	if rec.SubmissionID == "" {
 		return fmt.Errorf("no submission id")
 	}
@@ -29,7 +34,7 @@ func (s *Store) putStatus(ctx context.Context, rec app.StatusRecord) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.w.ExecContext(ctx, `
+	_, err = q.ExecContext(ctx, `
 		INSERT INTO statuses (submission_id, number_hash, number_enc, status, reason, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (submission_id) DO UPDATE SET

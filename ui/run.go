@@ -66,7 +66,7 @@ func Run(o cli.GUIOptions) error {
 
 // NewService wires the domain service to the store.
 func NewService(st *store.Store) *app.Kiosk {
-	return app.NewKiosk(app.Deps{Roster: st, Statuses: st, Sessions: st, Audit: st})
+	return app.NewKiosk(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st})
 }
 
 // openStore opens the kiosk database, or a temporary one for demo screens.
