@@ -31,6 +31,17 @@ const (
 // background from the frame's own border. The report lists every check in
 // LiveOrder; Report.Hint() is the one hint to show.
 func (e *Engine) Analyze(frame gocv.Mat, p Profile, bd *Backdrop) (Report, error) {
+	return e.AnalyzeScaled(frame, 1, p, bd)
+}
+
+// AnalyzeScaled is Analyze on a reduced copy of a camera frame: scale is
+// the full frame's width divided by the copy's, so distance, centring and
+// height are judged in the camera's own pixels (the photo is made from the
+// full-resolution frame).
+func (e *Engine) AnalyzeScaled(frame gocv.Mat, scale float64, p Profile, bd *Backdrop) (Report, error) {
+	if scale <= 0 {
+		scale = 1
+	}
 	if err := checkImage(frame); err != nil {
 		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
@@ -51,7 +62,7 @@ func (e *Engine) Analyze(frame gocv.Mat, p Profile, bd *Backdrop) (Report, error
 	if err != nil {
 		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
-	g := liveGeometry(f, p, frame.Cols(), frame.Rows())
+	g := liveGeometry(f.Scale(scale), p, int(float64(frame.Cols())*scale), int(float64(frame.Rows())*scale))
 	r.add(g.distance())
 	r.add(g.centre())
 	r.add(g.height())

@@ -3,6 +3,7 @@ package imaging
 import (
 	"errors"
 	"image"
+	"math"
 	"testing"
 
 	"gocv.io/x/gocv"
@@ -159,5 +160,40 @@ func TestLiveBadInput(t *testing.T) {
 	}
 	if _, err := LearnBackdrop(empty); !errors.Is(err, ErrBadImage) {
 		t.Errorf("LearnBackdrop(empty): %v, want ErrBadImage", err)
+	}
+}
+
+// A reduced copy with its scale gives the verdicts of the full frame.
+func TestAnalyzeScaledMatchesFullFrame(t *testing.T) {
+	e := newTestEngine(t)
+	p := profile(t, "chsi")
+	for _, edit := range []func(*fixture.Scene){
+		func(*fixture.Scene) {},
+		func(s *fixture.Scene) { s.FaceWidth = 240 }, // too far at 1080p
+		func(s *fixture.Scene) { s.EyeAt = [2]float64{0.6, 0.39} },
+	} {
+		s := kioskScene(image.Pt(1920, 1080), 360)
+		s.Level = true
+		edit(&s)
+		fr := compose(t, "pigo_sample", s)
+		small := gocv.NewMat()
+		gocv.Resize(fr.Img, &small, image.Pt(1280, 720), 0, 0, gocv.InterpolationArea)
+		full, err := e.Analyze(fr.Img, p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reduced, err := e.AnalyzeScaled(small, 1.5, p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []CheckID{CheckDistance, CheckCentre, CheckHeight} {
+			a, _ := full.Get(id)
+			b, _ := reduced.Get(id)
+			if a.Pass != b.Pass || math.Abs(a.Value-b.Value) > 0.03*math.Max(1, math.Abs(a.Value)) {
+				t.Errorf("%s: full frame %v %v, reduced copy %v %v", id, a.Pass, a.Value, b.Pass, b.Value)
+			}
+		}
+		small.Close()
+		fr.Close()
 	}
 }

@@ -64,3 +64,13 @@ func (f Face) Centre() Point {
 	e, m := f.RightEar.Mid(f.LeftEar), f.EyeMid()
 	return e.Mid(m)
 }
+
+// Scale returns the face with every coordinate multiplied by k: a face
+// found on a reduced copy of a frame, in the frame's pixels.
+func (f Face) Scale(k float64) Face {
+	p := func(q Point) Point { return Point{q.X * k, q.Y * k} }
+	f.Box = Rect{f.Box.X * k, f.Box.Y * k, f.Box.W * k, f.Box.H * k}
+	f.RightEye, f.LeftEye, f.Nose, f.Mouth = p(f.RightEye), p(f.LeftEye), p(f.Nose), p(f.Mouth)
+	f.RightEar, f.LeftEar = p(f.RightEar), p(f.LeftEar)
+	return f
+}
