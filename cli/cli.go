@@ -22,6 +22,8 @@ type GUIOptions struct {
 	Fullscreen bool
 	Screen     string // open one screen with demo data
 	Lang       string // "zh-CN" (default) or "en"
+	Camera     string // DEVICE|FILE|DIR; "" = the first webcam, else the demo clips
+	NoCards    bool   // skip the ID-card photos at the Identity step
 }
 
 // Main runs the command line and returns the process exit code. gui opens
@@ -48,6 +50,8 @@ func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) i
 	fs.BoolVar(&o.Fullscreen, "fullscreen", false, "full screen, for real kiosks")
 	fs.StringVar(&o.Screen, "screen", "", "open one screen with demo data")
 	fs.StringVar(&o.Lang, "lang", "zh-CN", "interface language: zh-CN or en")
+	fs.StringVar(&o.Camera, "camera", "", "camera: a device (0, /dev/video2), a video file or a folder of images; default the first webcam, else the demo clips")
+	fs.BoolVar(&o.NoCards, "no-cards", false, "do not photograph the ID card at the Identity step")
 	if err := fs.Parse(args); err != nil {
 		return ExitUnreadable
 	}
@@ -65,7 +69,8 @@ func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) i
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  gradphoto [--db PATH] [--fullscreen] [--lang zh-CN|en]   open the kiosk
+  gradphoto [--db PATH] [--fullscreen] [--lang zh-CN|en] [--camera DEVICE|FILE|DIR] [--no-cards]
+                                                          open the kiosk
   gradphoto --screen NAME [--lang L]                      one screen with demo data ("list" lists them)
   gradphoto roster import [--db PATH] FILE                  import a roster (CSV UTF-8/GBK or XLSX)
   gradphoto photo make [--profile P] [--background B] IN OUT   standardise a photo

@@ -3,11 +3,16 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
 
+	"gocv.io/x/gocv"
+
 	"gradphoto/app"
+	"gradphoto/camera"
+	"gradphoto/imaging"
 	"gradphoto/store"
 )
 
@@ -52,6 +57,32 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 		k.status.input.number = demoRejected.Number
 		k.status.onSearch()
 		return nil
+	},
+	"cards": func(ctx context.Context, k *Kiosk) error {
+		if err := demoIdentity(ctx, k); err != nil {
+			return err
+		}
+		k.identity.input.number = demoGraduate.Number
+		k.identity.phase = phaseCards
+		return nil
+	},
+	"capture":     demoCapture,
+	"standardise": demoStandardise,
+	"confirm": func(ctx context.Context, k *Kiosk) error {
+		if err := demoStandardise(ctx, k); err != nil {
+			return err
+		}
+		return k.svc.AcceptStandard(ctx)
+	},
+	"submitted": func(ctx context.Context, k *Kiosk) error {
+		if err := demoStandardise(ctx, k); err != nil {
+			return err
+		}
+		if err := k.svc.AcceptStandard(ctx); err != nil {
+			return err
+		}
+		_, err := k.svc.Confirm(ctx)
+		return err
 	},
 	"idle-warning": func(ctx context.Context, k *Kiosk) error {
 		if err := demoIdentity(ctx, k); err != nil {
@@ -123,4 +154,57 @@ func demoNotFound(ctx context.Context, k *Kiosk) error {
 	e := demoGraduate
 	e.Number = demoNumber("44030519990101003")
 	return demoSubmit(ctx, k, e)
+}
+
+// demoCapture opens the camera screen for the demo graduate.
+func demoCapture(ctx context.Context, k *Kiosk) error {
+	if err := demoSubmit(ctx, k, demoGraduate); err != nil {
+		return err
+	}
+	return k.svc.EnterCaptureDeferred(ctx)
+}
+
+// demoStandardise takes a still from the settled end of the demo clip,
+// standardises it and stores the capture.
+func demoStandardise(ctx context.Context, k *Kiosk) error {
+	if err := demoCapture(ctx, k); err != nil {
+		return err
+	}
+	still, err := demoStill()
+	if err != nil {
+		return err
+	}
+	defer still.Close()
+	raw, err := encodeJPEG(still, rawJPEGQ)
+	if err != nil {
+		return err
+	}
+	res, err := k.cam.stills.Standardize(still, k.cam.profile, imaging.Options{})
+	if err != nil {
+		return err
+	}
+	k.shot = shot{raw: raw, standard: res.JPEG, report: res.Report}
+	return k.svc.Capture(ctx, app.Shot{Raw: raw, Standard: res.JPEG, StandardReport: reportJSON(res.Report), Passed: res.Report.Pass()})
+}
+
+// demoStill is a frame from the last part of the demo clip, where the
+// person sits still in place. The caller closes it.
+func demoStill() (gocv.Mat, error) {
+	path, err := camera.DemoClip(demoClips[purposeFace])
+	if err != nil {
+		return gocv.Mat{}, err
+	}
+	defer os.Remove(path)
+	vc, err := gocv.VideoCaptureFile(path)
+	if err != nil {
+		return gocv.Mat{}, err
+	}
+	defer vc.Close()
+	vc.Set(gocv.VideoCapturePosFrames, vc.Get(gocv.VideoCaptureFrameCount)*0.85)
+	m := gocv.NewMat()
+	if !vc.Read(&m) || m.Empty() {
+		m.Close()
+		return gocv.Mat{}, fmt.Errorf("ui: demo clip: no frame")
+	}
+	return m, nil
 }

@@ -98,4 +98,4 @@ func (s *eligibilityScreen) notEligible(sess app.Session) fyne.CanvasObject {
 		container.NewVBox(layout.NewSpacer(), card(msg), layout.NewSpacer()))
 }
 
-func (s *eligibilityScreen) onEnter() { s.k.act(s.k.svc.EnterCapture) }
+func (s *eligibilityScreen) onEnter() { s.k.act(s.k.svc.EnterCaptureDeferred) }

@@ -12,9 +12,17 @@ import (
 	"gradphoto/app"
 )
 
+// Identity phases: the number and name, then (when the deployment asks for
+// them) the photos of both sides of the ID card.
+const (
+	phaseForm = iota
+	phaseCards
+)
+
 // identityScreen takes the document type, the number (on the keypad) and the name.
 type identityScreen struct {
 	k           *Kiosk
+	phase       int
 	input       *numberInput
 	name        string
 	nameProblem string
@@ -66,17 +74,44 @@ func (s *identityScreen) onName(v string) {
 	s.name = v
 }
 
-// onNext validates and matches the roster; a validation problem stays on
-// this screen with its message under the field concerned.
+// onNext validates the entry; then the ID-card photos (when asked for) or
+// straight to the roster match. A validation problem stays on this screen
+// with its message under the field concerned.
 func (s *identityScreen) onNext() {
 	s.k.touch()
+	if s.k.svc.CardsNeeded() {
+		_, err := s.k.svc.CheckIdentity(s.input.doc, s.input.number, s.name)
+		if s.showProblem(err) {
+			return
+		}
+		s.phase = phaseCards
+		s.k.show()
+		return
+	}
+	s.submit()
+}
+
+// cardsDone is called when both card sides are stored: match the roster.
+func (s *identityScreen) cardsDone() {
+	s.phase = phaseForm
+	s.submit()
+}
+
+func (s *identityScreen) submit() {
 	_, err := s.k.svc.SubmitIdentity(s.k.ctx, s.input.doc, s.input.number, s.name)
+	s.showProblem(err)
+	s.k.show()
+}
+
+// showProblem shows a validation error under its field (or the error
+// dialog for anything else) and reports whether there was one.
+func (s *identityScreen) showProblem(err error) bool {
 	s.nameProblem = ""
 	s.input.setProblem(nil)
 	var idErr *app.IDError
 	switch {
 	case err == nil:
-		s.k.show()
+		return false
 	case errors.As(err, &idErr):
 		s.input.setProblem(err)
 	case errors.Is(err, app.ErrNameEmpty), errors.Is(err, app.ErrNameLong), errors.Is(err, app.ErrNameChars):
@@ -86,4 +121,5 @@ func (s *identityScreen) onNext() {
 	default:
 		s.k.fail(err)
 	}
+	return true
 }

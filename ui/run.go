@@ -17,6 +17,7 @@ import (
 	"gradphoto/app"
 	"gradphoto/assets"
 	"gradphoto/cli"
+	"gradphoto/imaging"
 	"gradphoto/store"
 )
 
@@ -52,7 +53,20 @@ func Run(o cli.GUIOptions) error {
 	w.SetFullScreen(o.Fullscreen)
 	w.SetPadded(false)
 
-	k := NewKiosk(w, NewService(st), Config{Lang: o.Lang})
+	profiles, err := imaging.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		return err
+	}
+	profile, err := profiles.Get("")
+	if err != nil {
+		return err
+	}
+	cam, err := newCamHost(o.Camera, profile)
+	if err != nil {
+		return err
+	}
+	defer cam.close()
+	k := NewKiosk(w, NewService(st, app.Policy{RequireCards: !o.NoCards}), cam, Config{Lang: o.Lang})
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {
 			return err
@@ -65,8 +79,8 @@ func Run(o cli.GUIOptions) error {
 }
 
 // NewService wires the domain service to the store.
-func NewService(st *store.Store) *app.Kiosk {
-	return app.NewKiosk(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st})
+func NewService(st *store.Store, p app.Policy) *app.Kiosk {
+	return app.NewKiosk(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st, Policy: p})
 }
 
 // openStore opens the kiosk database, or a temporary one for demo screens.

@@ -18,7 +18,12 @@ type Config struct {
 	Lang        string        // starting language: langZH (default) or langEN
 	IdleWarn    time.Duration // inactivity warning (default 75 s)
 	IdleTimeout time.Duration // inactivity reset (default 90 s)
+	StatusURL   string        // the receipt's QR code: this + submission id
 }
+
+// DefaultStatusURL is where a graduate checks a submission from a phone
+// (the collection service's status page; set per deployment).
+const DefaultStatusURL = "https://photo.example.edu.cn/status/"
 
 func (c Config) withDefaults() Config {
 	if c.Lang == "" {
@@ -30,6 +35,9 @@ func (c Config) withDefaults() Config {
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = app.DefaultIdleTimeout
 	}
+	if c.StatusURL == "" {
+		c.StatusURL = DefaultStatusURL
+	}
 	return c
 }
 
@@ -39,11 +47,26 @@ type screen interface {
 	content() fyne.CanvasObject
 }
 
+// uiDo hands work from another goroutine (camera, timers) to the UI
+// goroutine. It is fyne.Do; the UI tests replace it with their own UI loop,
+// because the test driver runs fyne.Do's work at once on the calling
+// goroutine, where the real driver queues it for the main goroutine.
+var uiDo = fyne.Do
+
+// lifecycle is a screen that holds something while it shows (the camera,
+// a timer): enter when it appears, leave when another screen replaces it.
+type lifecycle interface {
+	enter()
+	leave()
+}
+
 // Kiosk is the kiosk window: a top bar (title, step indicator, language
 // toggle), the current step's screen and the inactivity watch.
 type Kiosk struct {
 	win  fyne.Window
 	svc  *app.Kiosk
+	cam  *camHost // nil: no camera screens (tests of the screens before them)
+	shot shot     // the last capture
 	cfg  Config
 	lang string
 	idle *app.IdleTimer
@@ -56,7 +79,12 @@ type Kiosk struct {
 	welcome     *welcomeScreen
 	consent     *consentScreen
 	identity    *identityScreen
+	cards       *cardScreen
 	eligibility *eligibilityScreen
+	capture     *captureScreen
+	standardise *standardiseScreen
+	confirm     *confirmScreen
+	submitted   *submittedScreen
 	status      *statusScreen
 	pending     *pendingScreen
 
@@ -65,15 +93,16 @@ type Kiosk struct {
 	afterIdleWarn, afterIdleReset func()
 }
 
-// NewKiosk builds the kiosk UI in win on top of the domain service.
-func NewKiosk(win fyne.Window, svc *app.Kiosk, cfg Config) *Kiosk {
+// NewKiosk builds the kiosk UI in win on top of the domain service and the
+// camera host (nil when no camera screen will be shown).
+func NewKiosk(win fyne.Window, svc *app.Kiosk, cam *camHost, cfg Config) *Kiosk {
 	cfg = cfg.withDefaults()
-	k := &Kiosk{win: win, svc: svc, cfg: cfg, lang: cfg.Lang, ctx: context.Background(),
+	k := &Kiosk{win: win, svc: svc, cam: cam, cfg: cfg, lang: cfg.Lang, ctx: context.Background(),
 		body: container.NewStack()}
 	k.newScreens()
 	k.idle = &app.IdleTimer{Warn: cfg.IdleWarn, Timeout: cfg.IdleTimeout,
-		OnWarn:   func() { fyne.Do(k.onIdleWarn) },
-		OnExpire: func() { fyne.Do(k.onIdleExpire) }}
+		OnWarn:   func() { uiDo(k.onIdleWarn) },
+		OnExpire: func() { uiDo(k.onIdleExpire) }}
 	win.SetContent(k.body)
 	win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { k.touch() })
 	k.show()
@@ -86,17 +115,36 @@ func (k *Kiosk) Start(ctx context.Context) {
 	k.idle.Start(ctx)
 }
 
-// Stop ends the inactivity watch.
-func (k *Kiosk) Stop() { k.idle.Stop() }
+// Stop ends the inactivity watch and the camera.
+func (k *Kiosk) Stop() {
+	k.idle.Stop()
+	k.leaveCurrent()
+}
 
-// newScreens makes every screen afresh: nothing of a previous graduate survives.
+// newScreens makes every screen afresh: nothing of a previous graduate
+// survives (the screen showing is left first, so its camera stops).
 func (k *Kiosk) newScreens() {
+	k.leaveCurrent()
 	k.welcome = &welcomeScreen{k: k}
 	k.consent = &consentScreen{k: k}
 	k.identity = newIdentityScreen(k)
+	k.cards = newCardScreen(k)
 	k.eligibility = &eligibilityScreen{k: k}
+	k.capture = newCaptureScreen(k)
+	k.standardise = &standardiseScreen{k: k}
+	k.confirm = &confirmScreen{k: k}
+	k.submitted = &submittedScreen{k: k}
 	k.status = newStatusScreen(k)
 	k.pending = &pendingScreen{k: k}
+	k.shot = shot{}
+}
+
+// leaveCurrent lets the showing screen release what it holds.
+func (k *Kiosk) leaveCurrent() {
+	if lc, ok := k.current.(lifecycle); ok {
+		lc.leave()
+	}
+	k.current = nil
 }
 
 // screenFor picks the screen of a flow step. Steps whose screens are not
@@ -108,24 +156,44 @@ func (k *Kiosk) screenFor(s app.Step) screen {
 	case app.StepConsent:
 		return k.consent
 	case app.StepIdentity:
+		if k.identity.phase == phaseCards {
+			return k.cards
+		}
 		return k.identity
 	case app.StepEligibility:
 		return k.eligibility
 	case app.StepStatus:
 		return k.status
+	case app.StepCapture:
+		return k.capture
+	case app.StepStandardise:
+		return k.standardise
+	case app.StepConfirm:
+		return k.confirm
+	case app.StepSubmitted:
+		return k.submitted
 	}
 	return k.pending
 }
 
-// show renders the current step's screen under the top bar.
+// show renders the current step's screen under the top bar; a screen
+// that replaces another is entered after the old one has left.
 func (k *Kiosk) show() {
 	step := k.svc.Session().Step
-	k.current = k.screenFor(step)
+	next := k.screenFor(step)
+	changed := next != k.current
+	if changed {
+		k.leaveCurrent()
+	}
+	k.current = next
 	top := k.topBar(step)
 	k.body.Objects = []fyne.CanvasObject{
-		container.NewBorder(top, nil, nil, nil, container.NewPadded(k.current.content())),
+		container.NewBorder(top, nil, nil, nil, container.NewPadded(next.content())),
 	}
 	k.body.Refresh()
+	if lc, ok := next.(lifecycle); ok && changed {
+		lc.enter()
+	}
 }
 
 func (k *Kiosk) topBar(step app.Step) fyne.CanvasObject {

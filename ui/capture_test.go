@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"gocv.io/x/gocv"
+
+	"gradphoto/app"
+	"gradphoto/assets"
+	"gradphoto/camera"
+	"gradphoto/imaging"
+	"gradphoto/internal/fixture"
+)
+
+// uiLoop stands in for the GL driver's main goroutine: uiDo queues work on
+// it, as fyne.Do does in the real driver, and the test runs its taps there
+// too, so camera goroutines and the test never touch widgets at once.
+type uiLoop struct{ ch chan func() }
+
+func startUILoop(t *testing.T) *uiLoop {
+	l := &uiLoop{ch: make(chan func(), 1024)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for f := range l.ch {
+			f()
+		}
+	}()
+	old := uiDo
+	uiDo = func(f func()) { l.ch <- f }
+	t.Cleanup(func() {
+		uiDo = old
+		close(l.ch)
+		<-done
+	})
+	return l
+}
+
+// run does f on the UI loop and waits for it.
+func (l *uiLoop) run(f func()) {
+	done := make(chan struct{})
+	l.ch <- func() { f(); close(done) }
+	<-done
+}
+
+// waitStep polls the session's step on the UI loop until it is want.
+func (l *uiLoop) waitStep(t *testing.T, r *rig, want app.Step, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var got app.Step
+		l.run(func() { got = r.step() })
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("step %s after %v, want %s", got, within, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// writeClip writes a kiosk clip of a portrait sitting still in place.
+func writeClip(t *testing.T, seconds float64) string {
+	t.Helper()
+	ph, err := fixture.Load("pigo_sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ph.Close()
+	path := filepath.Join(t.TempDir(), "settled.mp4")
+	w, err := gocv.VideoWriterFile(path, "avc1", 30, 1280, 720, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for i := 0; i < int(seconds*30); i++ {
+		s := fixture.Scene{Size: image.Pt(1280, 720), FaceWidth: 250, ExtendBody: true, Level: true, Seed: int64(i)}
+		fr, err := fixture.Compose(ph, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(fr.Img); err != nil {
+			t.Fatal(err)
+		}
+		fr.Close()
+	}
+	return path
+}
+
+// newCamRig is a kiosk with the camera playing clips per purpose.
+func newCamRig(t *testing.T, l *uiLoop, p app.Policy, clips map[string]string) *rig {
+	t.Helper()
+	r := newRig(t, Config{})
+	profiles, err := imaging.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam, err := newCamHost("", profiles[imaging.DefaultProfile])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam.files = clips
+	l.run(func() { r.k = NewKiosk(r.win, NewService(r.st, p), cam, Config{}) })
+	t.Cleanup(func() {
+		l.run(func() { r.k.Stop() })
+		cam.close()
+	})
+	return r
+}
+
+// Through the camera steps with a video file as the camera: the person
+// sits still, the kiosk counts down and shoots by itself, the standardised
+// photo passes and is accepted, confirmed, and the receipt shows.
+func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
+	l := startUILoop(t)
+	clip := writeClip(t, 3)
+	r := newCamRig(t, l, app.Policy{}, map[string]string{purposeFace: clip})
+	l.run(func() {
+		r.walkToIdentity(t)
+		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+		test.Type(r.k.identity.nameEntry, demoGraduate.Name)
+		test.Tap(r.k.identity.next)
+		test.Tap(r.k.eligibility.enter)
+	})
+	l.waitStep(t, r, app.StepCapture, 5*time.Second)
+	l.waitStep(t, r, app.StepStandardise, 60*time.Second)
+	l.run(func() {
+		if !r.k.shot.report.Pass() || r.k.standardise.accept.Disabled() {
+			t.Fatalf("the standardised photo does not pass: %+v", r.k.shot.report.Failed())
+		}
+		test.Tap(r.k.standardise.accept)
+	})
+	l.waitStep(t, r, app.StepConfirm, 5*time.Second)
+	l.run(func() {
+		if !strings.Contains(r.texts(), "审核通过后照片将无法更改") {
+			t.Error("confirm screen lacks the warning")
+		}
+		test.Tap(r.k.confirm.confirm)
+	})
+	l.waitStep(t, r, app.StepSubmitted, 5*time.Second)
+	var sess app.Session
+	l.run(func() {
+		sess = r.k.svc.Session()
+		if !strings.Contains(r.texts(), sess.SubmissionID) {
+			t.Error("receipt does not show the submission number")
+		}
+	})
+	ctx := context.Background()
+	st, err := r.st.FindStatus(ctx, demoGraduate.Number)
+	if err != nil || st.Status != app.StatusQueued || st.SubmissionID != sess.SubmissionID {
+		t.Errorf("status after submit: %+v, %v", st, err)
+	}
+	photos, err := r.st.SessionPhotos(ctx, sess.ID)
+	if err != nil || len(photos) != 2 {
+		t.Fatalf("photos stored: %d, %v", len(photos), err)
+	}
+	std, err := r.st.Photo(ctx, sess.StandardID)
+	if err != nil || len(std.Data) == 0 {
+		t.Fatalf("standard photo: %v", err)
+	}
+	l.run(func() { test.Tap(r.k.submitted.done) })
+	l.waitStep(t, r, app.StepWelcome, 5*time.Second)
+}
+
+// With ID-card photos required, the Identity step takes both sides from the
+// camera (here the demo clips) before the roster match.
+func TestIdentityCardsWithFileCamera(t *testing.T) {
+	l := startUILoop(t)
+	clips := map[string]string{}
+	for _, p := range []string{purposeCardFront, purposeCardBack} {
+		path, err := camera.DemoClip(demoClips[p])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Remove(path) })
+		clips[p] = path
+	}
+	r := newCamRig(t, l, app.Policy{RequireCards: true}, clips)
+	l.run(func() {
+		r.walkToIdentity(t)
+		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+		test.Type(r.k.identity.nameEntry, demoGraduate.Name)
+		test.Tap(r.k.identity.next)
+		if r.k.current != r.k.cards || r.k.cards.side != app.CardFront {
+			t.Fatalf("after the number: screen %T, want the card front", r.k.current)
+		}
+	})
+	l.waitStep(t, r, app.StepEligibility, 60*time.Second)
+	s := r.k.svc.Session()
+	if s.Cards[app.CardFront] == "" || s.Cards[app.CardBack] == "" {
+		t.Fatalf("cards %v, want both sides", s.Cards)
+	}
+	img, err := r.st.Document(context.Background(), s.Cards[app.CardFront])
+	if err != nil || len(img) == 0 {
+		t.Errorf("front image stored: %d bytes, %v", len(img), err)
+	}
+}

@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gradphoto/app"
+)
+
+// confirmScreen is the final "after approval nothing can be changed".
+type confirmScreen struct {
+	k       *Kiosk
+	confirm *widget.Button
+	retake  *widget.Button
+}
+
+func (s *confirmScreen) content() fyne.CanvasObject {
+	sess := s.k.svc.Session()
+	s.retake = touchButton(lang.L("confirm.retake"), false, s.onRetake)
+	s.confirm = touchButton(lang.L("confirm.submit"), true, s.onConfirm)
+	s.confirm.Icon = theme.ConfirmIcon()
+	who := container.NewVBox()
+	if id := sess.Identity; id != nil {
+		who.Add(text(app.MaskName(id.Name), 30, colForeground, true))
+		who.Add(text(app.MaskID(id.Number), 24, colMuted, false))
+	}
+	if e := sess.Roster; e != nil {
+		who.Add(paragraph(e.School + " · " + e.College))
+		who.Add(paragraph(e.Major + " · " + e.Degree))
+	}
+	warn := container.NewHBox(widget.NewIcon(theme.WarningIcon()), text(lang.L("confirm.warning"), 24, colError, true))
+	body := container.NewGridWithColumns(2, photo(s.k.shot.standard, 300, 400),
+		container.NewVBox(who, paragraph(lang.L(paymentKey(sess.Payment)))))
+	top := container.NewVBox(heading(lang.L("confirm.title")), warn)
+	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.retake}, s.confirm), nil, nil, card(body))
+}
+
+func (s *confirmScreen) onConfirm() {
+	s.k.act(func(ctx context.Context) error {
+		_, err := s.k.svc.Confirm(ctx)
+		return err
+	})
+}
+
+func (s *confirmScreen) onRetake() { s.k.act(s.k.svc.Retake) }
+
+// paymentKey is the translation key that says how the fee stands.
+func paymentKey(p app.Payment) string {
+	if p == app.PaymentNone {
+		return "payment.none"
+	}
+	return "payment." + string(p)
+}
