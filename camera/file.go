@@ -39,7 +39,7 @@ func (s *fileSource) Open() error {
 		return err
 	}
 	s.rot = rot
-	s.pace = pacer{period: periodOf(s.cap.Get(gocv.VideoCaptureFPS))}
+	s.pace.start(periodOf(s.cap.Get(gocv.VideoCaptureFPS)))
 	return nil
 }
 
@@ -91,6 +91,8 @@ func (s *fileSource) Read(dst *gocv.Mat) error {
 	}
 	return nil
 }
+
+func (s *fileSource) setStop(stop <-chan struct{}) { s.pace.stop = stop }
 
 func (s *fileSource) Close() error {
 	if s.cap != nil {

@@ -42,7 +42,7 @@ func (s *folderSource) Open() error {
 		return err
 	}
 	s.files, s.next, s.open, s.rot = files, 0, true, rot
-	s.pace = pacer{period: periodOf(float64(s.o.FPS))}
+	s.pace.start(periodOf(float64(s.o.FPS)))
 	return nil
 }
 
@@ -95,6 +95,8 @@ func (s *folderSource) Read(dst *gocv.Mat) error {
 	}
 	return nil
 }
+
+func (s *folderSource) setStop(stop <-chan struct{}) { s.pace.stop = stop }
 
 func (s *folderSource) Close() error {
 	s.open, s.files = false, nil

@@ -215,18 +215,35 @@ func (l *Loop) report(st *linkState, up bool, err error) {
 	}
 }
 
+// reader is the camera goroutine: open, read, hand out, and on failure
+// close, report and try again, until ctx ends.
 func (l *Loop) reader(ctx context.Context, r *run, mb *mailbox, checkerDone <-chan struct{}) {
 	src := l.Source
 	retry := l.Retry
 	if retry <= 0 {
 		retry = DefaultRetry
 	}
-	width := l.CheckWidth
-	if width <= 0 {
-		width = DefaultCheckWidth
+	pacing, _ := src.(stopper)
+	if pacing != nil {
+		pacing.setStop(ctx.Done())
 	}
 	frames := [2]gocv.Mat{gocv.NewMat(), gocv.NewMat()}
-	wait := func() bool {
+	var (
+		state linkState
+		open  bool
+		seq   uint64
+		cur   int
+	)
+	// fail closes the source after err and waits to try again; false: stop.
+	fail := func(err error) bool {
+		src.Close()
+		open = false
+		r.failBursts(err, false)
+		l.report(&state, false, err)
+		if errors.Is(err, io.EOF) {
+			<-ctx.Done()
+			return false
+		}
 		t := time.NewTimer(retry)
 		defer t.Stop()
 		select {
@@ -236,39 +253,22 @@ func (l *Loop) reader(ctx context.Context, r *run, mb *mailbox, checkerDone <-ch
 			return true
 		}
 	}
-	var (
-		state linkState
-		open  bool
-		seq   uint64
-		cur   int
-	)
 	for ctx.Err() == nil {
 		if !open {
 			if err := src.Open(); err != nil {
-				src.Close()
-				r.failBursts(err, false)
-				l.report(&state, false, err)
-				if !wait() {
+				if !fail(err) {
 					break
 				}
 				continue
 			}
 			open = true
 		}
-		m := &frames[cur]
+		m := &frames[cur] // the other one still holds the previous frame
 		cur ^= 1
 		err := src.Read(m)
 		at := time.Now()
 		if err != nil {
-			src.Close()
-			open = false
-			r.failBursts(err, false)
-			l.report(&state, false, err)
-			if errors.Is(err, io.EOF) {
-				<-ctx.Done()
-				break
-			}
-			if !wait() {
+			if !fail(err) {
 				break
 			}
 			continue
@@ -278,21 +278,12 @@ func (l *Loop) reader(ctx context.Context, r *run, mb *mailbox, checkerDone <-ch
 		}
 		l.report(&state, true, nil)
 		seq++
-		l.read.Add(1)
-		l.rate.add(at)
-		f := Frame{Img: *m, Seq: seq, At: at, Scale: 1}
-		if l.Preview != nil {
-			l.Preview(f)
-		}
-		if l.Check != nil {
-			mb.spare.fill(*m, f, width)
-			if mb.post() {
-				l.dropped.Add(1)
-			}
-		}
-		r.serveBursts(*m)
+		l.hand(r, mb, Frame{Img: *m, Seq: seq, At: at, Scale: 1})
 	}
 	src.Close()
+	if pacing != nil {
+		pacing.setStop(nil)
+	}
 	r.failBursts(ErrStopped, true)
 	<-checkerDone
 	mb.close()
@@ -300,6 +291,27 @@ func (l *Loop) reader(ctx context.Context, r *run, mb *mailbox, checkerDone <-ch
 	frames[1].Close()
 	l.connected.Store(false)
 	close(r.done)
+}
+
+// hand gives a frame to Preview, to the check mailbox (reduced) and to the
+// bursts waiting.
+func (l *Loop) hand(r *run, mb *mailbox, f Frame) {
+	l.read.Add(1)
+	l.rate.add(f.At)
+	if l.Preview != nil {
+		l.Preview(f)
+	}
+	if l.Check != nil {
+		width := l.CheckWidth
+		if width <= 0 {
+			width = DefaultCheckWidth
+		}
+		mb.spare.fill(f.Img, f, width)
+		if mb.post() {
+			l.dropped.Add(1)
+		}
+	}
+	r.serveBursts(f.Img)
 }
 
 func (l *Loop) checker(ctx context.Context, mb *mailbox, done chan<- struct{}) {

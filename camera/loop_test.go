@@ -443,3 +443,26 @@ func replug(t *testing.T, src Source, path string) {
 	seqMu.Unlock()
 	waitGoroutines(t, before)
 }
+
+// Stop does not wait for a paced source's next frame (here a second away).
+func TestLoopStopInterruptsPacing(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var n atomic.Int64
+	l := &Loop{
+		Source:  NewFolder(writeFolder(t, 2), Options{Loop: true, Pace: true, FPS: 1}),
+		Preview: func(Frame) { n.Add(1) },
+	}
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(3*time.Second, func() bool { return n.Load() >= 1 }) {
+		t.Fatal("no frame")
+	}
+	time.Sleep(50 * time.Millisecond) // the reader waits for the second image's time
+	start := time.Now()
+	l.Stop()
+	if d := time.Since(start); d > 300*time.Millisecond {
+		t.Errorf("Stop took %v", d)
+	}
+	waitGoroutines(t, before)
+}

@@ -122,9 +122,14 @@ func (r *rotation) close() {
 type pacer struct {
 	period time.Duration
 	next   time.Time
+	timer  *time.Timer     // reused
+	stop   <-chan struct{} // ends a wait at once (the Loop stopping); nil: none
 }
 
-func (p *pacer) reset() { p.next = time.Time{} }
+// start begins a new schedule of period.
+func (p *pacer) start(period time.Duration) {
+	p.period, p.next = period, time.Time{}
+}
 
 // wait sleeps until the current frame is due.
 func (p *pacer) wait() {
@@ -132,10 +137,32 @@ func (p *pacer) wait() {
 	if p.next.IsZero() || now.Sub(p.next) > p.period {
 		p.next = now
 	} else if d := p.next.Sub(now); d > 0 {
-		time.Sleep(d)
+		p.sleep(d)
 	}
 	p.next = p.next.Add(p.period)
 }
+
+func (p *pacer) sleep(d time.Duration) {
+	if p.stop == nil {
+		time.Sleep(d)
+		return
+	}
+	if p.timer == nil {
+		p.timer = time.NewTimer(d)
+	} else {
+		p.timer.Reset(d)
+	}
+	select {
+	case <-p.timer.C:
+	case <-p.stop:
+		p.timer.Stop()
+	}
+}
+
+// stopper is a source whose Read may wait (pacing): the Loop hands it a
+// channel that is closed when the loop stops, so that Stop does not wait a
+// frame period (a second for a folder at 1 fps), and nil when it has ended.
+type stopper interface{ setStop(stop <-chan struct{}) }
 
 // periodOf is the frame period of fps frames per second (30 when fps is
 // missing or implausible).
