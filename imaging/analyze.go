@@ -50,10 +50,14 @@ func (e *Engine) AnalyzeScaled(frame gocv.Mat, scale float64, p Profile, bd *Bac
 		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
 	var r Report
-	r.add(within(CheckOneFace, float64(len(faces)), 1, 1, "faces", HintOneFace))
+	hint := HintOneFace
+	if len(faces) == 0 {
+		hint = HintNoFace
+	}
+	r.add(within(CheckOneFace, float64(len(faces)), 1, 1, "faces", hint))
 	if len(faces) != 1 {
 		for _, id := range LiveOrder[1:] {
-			r.add(Check{ID: id, Note: noteNeedsOneFace, Hint: HintOneFace})
+			r.add(Check{ID: id, Note: noteNeedsOneFace, Hint: hint})
 		}
 		return r, nil
 	}

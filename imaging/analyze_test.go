@@ -99,7 +99,7 @@ func TestLiveNoFaceAndTwoFaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := r.Get(CheckOneFace); c.Pass || c.Value != 0 || r.Hint() != HintOneFace {
+	if c, _ := r.Get(CheckOneFace); c.Pass || c.Value != 0 || r.Hint() != HintNoFace {
 		t.Errorf("empty frame: %+v, hint %q", c, r.Hint())
 	}
 	// two people in the middle of the frame (the camera's field is what

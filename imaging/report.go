@@ -44,6 +44,7 @@ type Hint string
 const (
 	HintNone       Hint = ""
 	HintOneFace    Hint = "hint.one_face"   // 请只留一人在画面中
+	HintNoFace     Hint = "hint.no_face"    // 请坐到摄像头前 (nobody in the frame yet)
 	HintCloser     Hint = "hint.closer"     // 请靠近一点
 	HintBack       Hint = "hint.back"       // 请后退一点
 	HintLeft       Hint = "hint.left"       // 请向左移动
