@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"gradphoto/app"
 	"gradphoto/assets"
+	"gradphoto/imaging"
 )
 
 func translations(t *testing.T, code string) map[string]string {
@@ -54,14 +56,20 @@ func usedKeys(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	literal := regexp.MustCompile(`lang\.L\("([a-z_.]+)"[),]`)
+	// keys kept in variables and maps: "card.blurry", "refuse.no_face"…
+	named := regexp.MustCompile(`"((?:card|refuse|payment|check|hint|capture)\.[a-z_]+)"`)
 	keys := map[string]bool{}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
-			keys[m[1]] = true
+		for _, re := range []*regexp.Regexp{literal, named} {
+			for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+				if !strings.HasSuffix(m[1], "_") { // a prefix completed at run time (below)
+					keys[m[1]] = true
+				}
+			}
 		}
 	}
 	for _, d := range app.DocTypes {
@@ -74,6 +82,24 @@ func usedKeys(t *testing.T) []string {
 	for _, k := range []string{"not_found", "mismatch", "in_review", "locked", "unknown"} {
 		keys["eligibility."+k+"_title"] = true
 		keys["eligibility."+k+"_text"] = true
+	}
+	for _, h := range []imaging.Hint{imaging.HintOneFace, imaging.HintNoFace, imaging.HintCloser, imaging.HintBack,
+		imaging.HintLeft, imaging.HintRight, imaging.HintSeat, imaging.HintStraight, imaging.HintEyes,
+		imaging.HintLight, imaging.HintStill, imaging.HintBackground} {
+		keys[string(h)] = true
+	}
+	for _, id := range append(append([]imaging.CheckID{}, imaging.LiveOrder...), imaging.CheckSize, imaging.CheckFileSize,
+		imaging.CheckDPI, imaging.CheckFaceWidth, imaging.CheckEyeLine, imaging.CheckHeadTop, imaging.CheckHeadHeight,
+		imaging.CheckBgColour) {
+		keys["check."+string(id)] = true
+	}
+	for _, p := range []app.Payment{app.PaymentNone, app.PaymentPending, app.PaymentPaid, app.PaymentSchool,
+		app.PaymentVoucher, app.PaymentCash, app.PaymentDeferred, app.PaymentRetake} {
+		keys[paymentKey(p)] = true
+	}
+	for _, side := range []app.CardSide{app.CardFront, app.CardBack} {
+		keys["card.title_"+string(side)] = true
+		keys["card.instructions_"+string(side)] = true
 	}
 	for _, k := range indicatorSteps {
 		keys[k] = true
