@@ -30,17 +30,17 @@ run: build
 
 # Packages that use gocv: run once more with gocv's matprofile tag, which
 # fails the run when a Mat is left open (internal/matleak).
-GOCV_PKGS = ./imaging/... ./internal/fixture ./cli
+GOCV_PKGS = ./imaging/... ./internal/fixture ./camera ./cli ./ui
 
 test: deps
 	@bad=$$(gofmt -l $(GOFILES)); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -race -tags $(TAGS) ./...
-	$(GO) test -tags $(TAGS),matprofile $(GOCV_PKGS)
+	$(XVFB) $(GO) test -tags $(TAGS),matprofile $(GOCV_PKGS)
 
 # Budgets are for one core: GOMAXPROCS 1 and one OpenCV thread.
 bench: deps
-	OPENCV_FOR_THREADS_NUM=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -cpu 1 ./store ./roster ./imaging/...
+	OPENCV_FOR_THREADS_NUM=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -cpu 1 ./store ./roster ./imaging/... ./camera ./ui
 
 fuzz: deps
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateNumber$$' -fuzztime $(FUZZTIME) ./app

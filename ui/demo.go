@@ -146,8 +146,38 @@ func demoSubmit(ctx context.Context, k *Kiosk, e app.RosterEntry) error {
 	if err := demoIdentity(ctx, k); err != nil {
 		return err
 	}
+	if k.svc.CardsNeeded() {
+		if err := demoCards(ctx, k); err != nil {
+			return err
+		}
+	}
 	_, err := k.svc.SubmitIdentity(ctx, e.Doc, e.Number, e.Name)
 	return err
+}
+
+// demoCards stores both sides of the demo ID card, found by FindCard in
+// the settled end of the card clips (as the card screens would).
+func demoCards(ctx context.Context, k *Kiosk) error {
+	for side, purpose := range map[app.CardSide]string{app.CardFront: purposeCardFront, app.CardBack: purposeCardBack} {
+		frame, err := demoFrame(purpose, 0.85)
+		if err != nil {
+			return err
+		}
+		c, err := imaging.FindCard(frame, imaging.CardFaces(k.cam.cards))
+		frame.Close()
+		if err != nil {
+			return fmt.Errorf("ui: demo card %s: %w", side, err)
+		}
+		img, err := encodeJPEG(c.Image, rawJPEGQ)
+		c.Close()
+		if err != nil {
+			return err
+		}
+		if err := k.svc.AddCard(ctx, side, img); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func demoNotFound(ctx context.Context, k *Kiosk) error {
@@ -170,7 +200,7 @@ func demoStandardise(ctx context.Context, k *Kiosk) error {
 	if err := demoCapture(ctx, k); err != nil {
 		return err
 	}
-	still, err := demoStill()
+	still, err := demoFrame(purposeFace, 0.85)
 	if err != nil {
 		return err
 	}
@@ -187,10 +217,10 @@ func demoStandardise(ctx context.Context, k *Kiosk) error {
 	return k.svc.Capture(ctx, app.Shot{Raw: raw, Standard: res.JPEG, StandardReport: reportJSON(res.Report), Passed: res.Report.Pass()})
 }
 
-// demoStill is a frame from the last part of the demo clip, where the
-// person sits still in place. The caller closes it.
-func demoStill() (gocv.Mat, error) {
-	path, err := camera.DemoClip(demoClips[purposeFace])
+// demoFrame is the frame at fraction at of a purpose's demo clip (near the
+// end the person sits still, the card is held still). The caller closes it.
+func demoFrame(purpose string, at float64) (gocv.Mat, error) {
+	path, err := camera.DemoClip(demoClips[purpose])
 	if err != nil {
 		return gocv.Mat{}, err
 	}
@@ -200,7 +230,7 @@ func demoStill() (gocv.Mat, error) {
 		return gocv.Mat{}, err
 	}
 	defer vc.Close()
-	vc.Set(gocv.VideoCapturePosFrames, vc.Get(gocv.VideoCaptureFrameCount)*0.85)
+	vc.Set(gocv.VideoCapturePosFrames, vc.Get(gocv.VideoCaptureFrameCount)*at)
 	m := gocv.NewMat()
 	if !vc.Read(&m) || m.Empty() {
 		m.Close()
