@@ -36,6 +36,10 @@ shoot_once() {
     return 1
   fi
   sleep 1.5 # let it paint
+  case "$1" in
+    capture) sleep 7.3 ;; # the demo clip's person settles; the countdown shows
+    cards) sleep 1.5 ;;   # the demo card comes into the frame
+  esac
   import -window "$id" "$3"
   kill "$pid"
   wait "$pid" 2>/dev/null || true

@@ -43,12 +43,6 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 	},
 	"eligibility":          func(ctx context.Context, k *Kiosk) error { return demoSubmit(ctx, k, demoGraduate) },
 	"eligibility-notfound": demoNotFound,
-	"pending": func(ctx context.Context, k *Kiosk) error {
-		if err := demoSubmit(ctx, k, demoGraduate); err != nil {
-			return err
-		}
-		return k.svc.EnterCapture(ctx)
-	},
 	"status": func(ctx context.Context, k *Kiosk) error { return k.svc.OpenStatus(ctx) },
 	"status-rejected": func(ctx context.Context, k *Kiosk) error {
 		if err := k.svc.OpenStatus(ctx); err != nil {
