@@ -21,8 +21,8 @@ import (
 func TestFormatPreviewStats(t *testing.T) {
 	s := FormatPreviewStats(PreviewStats{Shown: 598, Replaced: 2, FPS: 29.84,
 		LatencyP50: 18200 * time.Microsecond, LatencyP95: 31 * time.Millisecond, LatencyMax: 44 * time.Millisecond,
-		ConvertP95: 1400 * time.Microsecond})
-	want := "preview: 29.8 fps shown, latency p50 18 ms p95 31 ms max 44 ms, SetFrame p95 1.4 ms (598 shown, 2 replaced)"
+		ConvertP50: 1100 * time.Microsecond, ConvertP95: 1400 * time.Microsecond})
+	want := "preview: 29.8 fps shown, latency p50 18 ms p95 31 ms max 44 ms, SetFrame p50 1.1 ms p95 1.4 ms (598 shown, 2 replaced)"
 	if s != want {
 		t.Errorf("got  %q\nwant %q", s, want)
 	}

@@ -51,7 +51,8 @@ type PreviewStats struct {
 	LatencyP50 time.Duration // Frame.At → drawn (when the driver paints the frame)
 	LatencyP95 time.Duration
 	LatencyMax time.Duration
-	ConvertP95 time.Duration // SetFrame's own time (conversion, guide, hand-off)
+	ConvertP50 time.Duration // SetFrame's own time (conversion, guide, hand-off)
+	ConvertP95 time.Duration
 }
 
 // Preview is the camera's mirror with a guide: the newest frame, mirrored
@@ -106,7 +107,7 @@ type Preview struct {
 	front     int              // index of the frame on screen, or -1
 	drawPx    image.Point      // the raster's size in pixels, as the painter asks for it
 	viewPx    image.Point      // the widget's size in pixels (from layout), until drawPx is known
-	dpPerPx   float32          // layout units per raster pixel (stroke widths)
+	viewH     float32          // the view's height in layout units (the guide's stroke width)
 	frameSize image.Point      // the newest frame's size: the letterbox's aspect
 	laidFor   image.Point      // frameSize when the widget was last laid out
 	colour    color.NRGBA      // the guide's colour (the state's)
@@ -233,7 +234,7 @@ func (v *Preview) setFrame(img gocv.Mat, seq uint64, at time.Time) {
 	v.mu.Lock()
 	w := v.free()
 	to := v.target(src)
-	colour, dpPerPx := v.colour, v.dpPerPx
+	colour, viewH := v.colour, v.viewH
 	v.mu.Unlock()
 
 	b := &v.bufs[w]
@@ -243,7 +244,7 @@ func (v *Preview) setFrame(img gocv.Mat, seq uint64, at time.Time) {
 	if err := v.convert(img, b.img, code); err != nil {
 		return
 	}
-	v.drawGuide(b, colour, dpPerPx)
+	v.drawGuide(b, colour, viewH)
 	b.seq, b.at = seq, at
 
 	v.mu.Lock()
@@ -259,7 +260,7 @@ func (v *Preview) setFrame(img gocv.Mat, seq uint64, at time.Time) {
 	v.converts.add(now, now.Sub(start))
 	v.mu.Unlock()
 	if schedule {
-		fyne.Do(v.present)
+		uiDo(v.present) // fyne.Do; the UI tests queue it on their UI loop
 	}
 }
 
@@ -428,6 +429,7 @@ func (v *Preview) statsOver(now time.Time, window time.Duration) PreviewStats {
 	}
 	if len(convs) > 0 {
 		slices.Sort(convs)
+		st.ConvertP50 = previewPercentile(convs, 0.50)
 		st.ConvertP95 = previewPercentile(convs, 0.95)
 	}
 	return st
@@ -537,7 +539,7 @@ func (v *Preview) layout(size fyne.Size) {
 	view := previewLetterbox(size, frame)
 	v.viewPx = image.Pt(int(math.Round(float64(view.size.Width*scale))), int(math.Round(float64(view.size.Height*scale))))
 	v.drawPx = image.Point{} // until the painter asks
-	v.dpPerPx = 1 / scale
+	v.viewH = view.size.Height
 	v.mu.Unlock()
 
 	v.raster.Move(view.pos)
@@ -681,6 +683,7 @@ func previewFaceGuideFor(p imaging.Profile, viewW, viewH float64) previewFaceGui
 // the band's rows, not OpenCV's thick anti-aliased curves every frame.
 type previewGuidePx struct {
 	size       image.Point // the buffer size it is for; zero: not made
+	stroke     int         // the stroke width in buffer px
 	bandTop    int         // rows [bandTop, bandBottom) get the translucent band
 	bandBottom int
 	strokes    []previewCover
@@ -698,16 +701,22 @@ const pvShift = 4
 
 func pvFixed(x float64) int { return int(math.Round(x * (1 << pvShift))) }
 
-// drawGuide draws the guide into b in colour c (v.conv held).
-func (v *Preview) drawGuide(b *previewBuffer, c color.NRGBA, dpPerPx float32) {
+// drawGuide draws the guide into b in colour c (v.conv held); viewH is
+// the view's height in layout units (0: not laid out yet).
+func (v *Preview) drawGuide(b *previewBuffer, c color.NRGBA, viewH float32) {
 	size := b.img.Rect.Size()
-	if v.guide.size != size {
-		if err := v.guide.make(v.kind, v.profile, size, dpPerPx); err != nil {
+	if viewH <= 0 {
+		viewH = 720
+	}
+	// pvGuideStroke layout units, whatever the buffer's scale to the screen
+	stroke := max(2, int(math.Round(pvGuideStroke*float64(size.Y)/float64(viewH))))
+	if v.guide.size != size || v.guide.stroke != stroke {
+		if err := v.guide.make(v.kind, v.profile, size, stroke); err != nil {
 			return
 		}
 	}
 	g := &v.guide
-	blendRows(b.img, g.bandTop, g.bandBottom, c, pvBandAlpha)
+	pvBlendRows(b.img, g.bandTop, g.bandBottom, c, pvBandAlpha)
 	pix := b.img.Pix
 	r, gg, bb := uint32(c.R), uint32(c.G), uint32(c.B)
 	for _, s := range g.strokes {
@@ -720,15 +729,11 @@ func (v *Preview) drawGuide(b *previewBuffer, c color.NRGBA, dpPerPx float32) {
 }
 
 // make rasterises the guide of kind for a buffer of size.
-func (g *previewGuidePx) make(kind GuideKind, p imaging.Profile, size image.Point, dpPerPx float32) error {
+func (g *previewGuidePx) make(kind GuideKind, p imaging.Profile, size image.Point, stroke int) error {
 	*g = previewGuidePx{strokes: g.strokes[:0]}
 	mask := gocv.NewMatWithSize(size.Y, size.X, gocv.MatTypeCV8UC1)
 	defer mask.Close()
 	mask.SetTo(gocv.Scalar{})
-	if dpPerPx <= 0 {
-		dpPerPx = 1
-	}
-	stroke := max(2, int(math.Round(pvGuideStroke/float64(dpPerPx))))
 	on := color.RGBA{R: 255, G: 255, B: 255, A: 255}
 	W, H := float64(size.X), float64(size.Y)
 	if kind == GuideCard {
@@ -739,7 +744,7 @@ func (g *previewGuidePx) make(kind GuideKind, p imaging.Profile, size image.Poin
 		}
 		x0, y0 := int(math.Round((W-w)/2)), int(math.Round((H-h)/2))
 		r := image.Rect(x0, y0, x0+int(math.Round(w)), y0+int(math.Round(h)))
-		drawRoundedRect(&mask, r, max(1, int(math.Round(w*pvCardCornerPerW))), on, stroke)
+		pvDrawRoundedRect(&mask, r, max(1, int(math.Round(w*pvCardCornerPerW))), on, stroke)
 	} else {
 		f := previewFaceGuideFor(p, W, H)
 		g.bandTop, g.bandBottom = int(math.Round(f.bandTop)), int(math.Round(f.bandBottom))
@@ -777,12 +782,12 @@ func (g *previewGuidePx) make(kind GuideKind, p imaging.Profile, size image.Poin
 			g.strokes = append(g.strokes, previewCover{off: int32(i * 4), cover: c})
 		}
 	}
-	g.size = size
+	g.size, g.stroke = size, stroke
 	return nil
 }
 
-// drawRoundedRect draws the outline of r with corners of radius rad.
-func drawRoundedRect(m *gocv.Mat, r image.Rectangle, rad int, col color.RGBA, stroke int) {
+// pvDrawRoundedRect draws the outline of r with corners of radius rad.
+func pvDrawRoundedRect(m *gocv.Mat, r image.Rectangle, rad int, col color.RGBA, stroke int) {
 	x0, y0, x1, y1 := r.Min.X, r.Min.Y, r.Max.X, r.Max.Y
 	gocv.Line(m, image.Pt(x0+rad, y0), image.Pt(x1-rad, y0), col, stroke)
 	gocv.Line(m, image.Pt(x0+rad, y1), image.Pt(x1-rad, y1), col, stroke)
@@ -797,8 +802,8 @@ func drawRoundedRect(m *gocv.Mat, r image.Rectangle, rad int, col color.RGBA, st
 	}
 }
 
-// blendRows blends rows [y0, y1) of img towards c by alpha/255.
-func blendRows(img *image.RGBA, y0, y1 int, c color.NRGBA, alpha uint32) {
+// pvBlendRows blends rows [y0, y1) of img towards c by alpha/255.
+func pvBlendRows(img *image.RGBA, y0, y1 int, c color.NRGBA, alpha uint32) {
 	y0, y1 = max(0, y0), min(img.Rect.Dy(), y1)
 	var lut [3][256]uint8
 	for ch, to := range [3]uint8{c.R, c.G, c.B} {
