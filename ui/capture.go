@@ -51,6 +51,7 @@ type captureScreen struct {
 	message  *widget.Label
 	shoot    *widget.Button
 	running  bool
+	stopPerf context.CancelFunc // ends the GRADPHOTO_PERF log
 }
 
 func newCaptureScreen(k *Kiosk) *captureScreen {
@@ -87,6 +88,9 @@ func (s *captureScreen) enter() {
 	}
 	s.running = true
 	s.k.win.Canvas().SetOnTypedKey(s.onKey)
+	var ctx context.Context
+	ctx, s.stopPerf = context.WithCancel(s.k.ctx)
+	LogPerf(ctx, s.view, log.Printf) // GRADPHOTO_PERF=1: fps shown and latency every 2 s
 }
 
 // leave stops the camera when another screen takes over.
@@ -96,6 +100,7 @@ func (s *captureScreen) leave() {
 	}
 	s.running = false
 	s.counting = 0
+	s.stopPerf()
 	s.k.cam.stop()
 	s.k.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { s.k.touch() })
 }
@@ -137,20 +142,20 @@ func (s *captureScreen) apply(r imaging.Report, hint imaging.Hint, steady time.D
 	if !s.running || s.busy {
 		return
 	}
-	one, _ := r.Get(imaging.CheckOneFace)
-	if one.Value > 0 {
+	if one, _ := r.Get(imaging.CheckOneFace); one.Value > 0 {
 		s.k.touch() // someone is in front of the camera: not idle
 	}
+	// guide colour and hint follow the smoothed hint, so they agree and do
+	// not flicker; "ready" needs this frame to pass as well
 	switch {
-	case r.Pass():
+	case hint == imaging.HintNone && r.Pass():
 		s.view.SetState(GuideReady)
 		s.view.SetHint(lang.L("hint.ready"))
-	case !one.Pass:
+	case hint == imaging.HintOneFace || hint == imaging.HintNoFace:
 		s.view.SetState(GuideSearching)
-	default:
+		s.view.SetHint(lang.L(string(hint)))
+	case hint != imaging.HintNone:
 		s.view.SetState(GuideAdjust)
-	}
-	if hint != imaging.HintNone && !r.Pass() {
 		s.view.SetHint(lang.L(string(hint)))
 	}
 	if !r.Pass() {
