@@ -43,7 +43,7 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 	},
 	"eligibility":          func(ctx context.Context, k *Kiosk) error { return demoSubmit(ctx, k, demoGraduate) },
 	"eligibility-notfound": demoNotFound,
-	"status": func(ctx context.Context, k *Kiosk) error { return k.svc.OpenStatus(ctx) },
+	"status":               func(ctx context.Context, k *Kiosk) error { return k.svc.OpenStatus(ctx) },
 	"status-rejected": func(ctx context.Context, k *Kiosk) error {
 		if err := k.svc.OpenStatus(ctx); err != nil {
 			return err
