@@ -37,8 +37,7 @@ shoot_once() {
   fi
   sleep 1.5 # let it paint
   case "$1" in
-    capture) sleep 7.3 ;; # the demo clip's person settles; the countdown shows
-    cards) sleep 1.5 ;;   # the demo card comes into the frame
+    capture) sleep 5.0 ;; # the demo clip's person has settled: the countdown shows
   esac
   import -window "$id" "$3"
   kill "$pid"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -52,6 +53,7 @@ type captureScreen struct {
 	shoot    *widget.Button
 	running  bool
 	stopPerf context.CancelFunc // ends the GRADPHOTO_PERF log
+	gen      atomic.Int64       // bumped at each start: verdicts of an earlier run are dropped
 }
 
 func newCaptureScreen(k *Kiosk) *captureScreen {
@@ -81,6 +83,9 @@ func (s *captureScreen) enter() {
 		return
 	}
 	s.steady.Reset()
+	s.gen.Add(1)
+	s.view.SetState(GuideSearching)
+	s.view.SetHint(lang.L(string(imaging.HintNoFace)))
 	err := s.k.cam.start(purposeFace, s.view.SetFrame, s.onFrameChecked, s.onCameraStatus)
 	if err != nil {
 		s.k.fail(err)
@@ -115,13 +120,18 @@ func (s *captureScreen) onKey(ev *fyne.KeyEvent) {
 // onFrameChecked runs the live checks on the checker goroutine and hands
 // the verdict to the UI.
 func (s *captureScreen) onFrameChecked(f camera.Frame) {
+	gen := s.gen.Load()
 	r, err := s.k.cam.checks.AnalyzeScaled(f.Img, f.Scale, s.k.cam.profile, nil)
 	if err != nil {
 		log.Print(err)
 		return
 	}
 	hint, steady := s.steady.Push(r, f.At)
-	uiDo(func() { s.apply(r, hint, steady) })
+	uiDo(func() {
+		if gen == s.gen.Load() {
+			s.apply(r, hint, steady)
+		}
+	})
 }
 
 func (s *captureScreen) onCameraStatus(connected bool, err error) {

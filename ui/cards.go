@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"log"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +30,8 @@ type cardScreen struct {
 	good    int  // consecutive good checks (checker goroutine)
 	saving  bool // a side is being stored (UI goroutine)
 	running bool
+	gen     atomic.Int64 // bumped at each start: verdicts of an earlier run are dropped
+	want    atomic.Value // the side being photographed, as a string, for the checker goroutine
 	message *widget.Label
 	back    *widget.Button
 }
@@ -69,6 +72,10 @@ func (s *cardScreen) enter() {
 		return
 	}
 	s.good = 0
+	s.gen.Add(1)
+	s.want.Store(string(s.side))
+	s.view.SetState(GuideSearching)
+	s.view.SetHint(lang.L("card.show"))
 	if err := s.k.cam.start(s.purpose(), s.view.SetFrame, s.onFrameChecked, s.onCameraStatus); err != nil {
 		s.k.fail(err)
 		return
@@ -97,22 +104,23 @@ func (s *cardScreen) onCameraStatus(connected bool, err error) {
 // onFrameChecked looks for the card on the checker goroutine; a good card
 // held for cardSteady checks is stored.
 func (s *cardScreen) onFrameChecked(f camera.Frame) {
+	gen := s.gen.Load()
 	c, err := imaging.FindCard(f.Img, imaging.CardFaces(s.k.cam.cards))
 	if err != nil {
 		s.good = 0
-		uiDo(func() { s.show(GuideSearching, cardHint(err)) })
+		uiDo(func() { s.show(gen, GuideSearching, cardHint(err)) })
 		return
 	}
 	defer c.Close()
-	hint := s.cardProblem(c)
+	hint := s.cardProblem(c, app.CardSide(s.want.Load().(string)))
 	if hint != "" {
 		s.good = 0
-		uiDo(func() { s.show(GuideAdjust, hint) })
+		uiDo(func() { s.show(gen, GuideAdjust, hint) })
 		return
 	}
 	s.good++
 	if s.good < cardSteady {
-		uiDo(func() { s.show(GuideReady, "card.hold") })
+		uiDo(func() { s.show(gen, GuideReady, "card.hold") })
 		return
 	}
 	s.good = 0
@@ -121,19 +129,23 @@ func (s *cardScreen) onFrameChecked(f camera.Frame) {
 		log.Print(err)
 		return
 	}
-	uiDo(func() { s.take(img) })
+	uiDo(func() {
+		if gen == s.gen.Load() {
+			s.take(img)
+		}
+	})
 }
 
 // cardProblem is the hint for a card that was found but is not good yet.
-func (s *cardScreen) cardProblem(c imaging.Card) string {
+func (s *cardScreen) cardProblem(c imaging.Card, want app.CardSide) string {
 	switch {
 	case c.Blurry:
 		return "card.blurry"
 	case c.Glary:
 		return "card.glare"
-	case s.side == app.CardFront && c.Side == imaging.CardBack:
+	case want == app.CardFront && c.Side == imaging.CardBack:
 		return "card.turn_front"
-	case s.side == app.CardBack && c.Side == imaging.CardFront:
+	case want == app.CardBack && c.Side == imaging.CardFront:
 		return "card.turn_back"
 	}
 	return ""
@@ -152,8 +164,8 @@ func cardHint(err error) string {
 	return "card.show"
 }
 
-func (s *cardScreen) show(st GuideState, hint string) {
-	if !s.running || s.saving {
+func (s *cardScreen) show(gen int64, st GuideState, hint string) {
+	if !s.running || s.saving || gen != s.gen.Load() {
 		return
 	}
 	s.view.SetState(st)
