@@ -178,13 +178,8 @@ func writeTextReport(w io.Writer, r imaging.Report) {
 // formatValue writes "251.3 px from top, limit 200–300".
 func formatValue(c imaging.Check) string {
 	s := fmt.Sprintf("%g %s", c.Value, c.Unit)
-	switch {
-	case c.Min != nil && c.Max != nil:
-		s += fmt.Sprintf(", limit %g–%g", *c.Min, *c.Max)
-	case c.Min != nil:
-		s += fmt.Sprintf(", limit ≥ %g", *c.Min)
-	case c.Max != nil:
-		s += fmt.Sprintf(", limit ≤ %g", *c.Max)
+	if l := c.Limits(); l != "" {
+		s += ", limit " + l
 	}
 	return s
 }

@@ -1,6 +1,9 @@
 package imaging
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // CheckID names one check. Live checks run on camera frames (DESIGN §4) in
 // the order of LiveOrder; photo checks run on a finished photo (and on the
@@ -68,6 +71,20 @@ type Check struct {
 	Unit  string   `json:"unit"`
 	Hint  Hint     `json:"hint,omitempty"` // what to tell the person when it fails
 	Note  string   `json:"note,omitempty"` // how it was measured, or why it could not be
+}
+
+// Limits writes the check's bounds for people: "200–300", "≥ 40", "≤ 15",
+// or "" when it has none.
+func (c Check) Limits() string {
+	switch {
+	case c.Min != nil && c.Max != nil:
+		return fmt.Sprintf("%g–%g", *c.Min, *c.Max)
+	case c.Min != nil:
+		return fmt.Sprintf("≥ %g", *c.Min)
+	case c.Max != nil:
+		return fmt.Sprintf("≤ %g", *c.Max)
+	}
+	return ""
 }
 
 // Report is every check of one frame or photo.

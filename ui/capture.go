@@ -135,15 +135,23 @@ func (s *captureScreen) onFrameChecked(f camera.Frame) {
 }
 
 func (s *captureScreen) onCameraStatus(connected bool, err error) {
-	uiDo(func() {
-		if connected {
-			s.view.SetBanner("")
-			return
-		}
-		log.Print(err)
-		s.cancelCountdown()
-		s.view.SetBanner(lang.L("capture.disconnected"))
-	})
+	cameraBanner(s.view, s.cancelCountdown)(connected, err)
+}
+
+// cameraBanner is a camera screen's Status callback: a banner while the
+// camera is lost (after lost runs on the UI goroutine), none once it is back.
+func cameraBanner(v *Preview, lost func()) func(bool, error) {
+	return func(connected bool, err error) {
+		uiDo(func() {
+			if connected {
+				v.SetBanner("")
+				return
+			}
+			log.Print(err)
+			lost()
+			v.SetBanner(lang.L("capture.disconnected"))
+		})
+	}
 }
 
 // apply shows a frame's verdict: guide colour, hint, and the countdown

@@ -91,14 +91,7 @@ func (s *cardScreen) leave() {
 }
 
 func (s *cardScreen) onCameraStatus(connected bool, err error) {
-	uiDo(func() {
-		if connected {
-			s.view.SetBanner("")
-			return
-		}
-		log.Print(err)
-		s.view.SetBanner(lang.L("capture.disconnected"))
-	})
+	cameraBanner(s.view, func() {})(connected, err)
 }
 
 // onFrameChecked looks for the card on the checker goroutine; a good card

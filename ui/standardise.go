@@ -75,16 +75,11 @@ func checkList(r imaging.Report) *fyne.Container {
 	return list
 }
 
-// checkDetail writes "251 (200–300)".
+// checkDetail writes "251 (200–300) px from top".
 func checkDetail(c imaging.Check) string {
 	s := fmt.Sprintf("%g", c.Value)
-	switch {
-	case c.Min != nil && c.Max != nil:
-		s += fmt.Sprintf(" (%g–%g)", *c.Min, *c.Max)
-	case c.Min != nil:
-		s += fmt.Sprintf(" (≥ %g)", *c.Min)
-	case c.Max != nil:
-		s += fmt.Sprintf(" (≤ %g)", *c.Max)
+	if l := c.Limits(); l != "" {
+		s += " (" + l + ")"
 	}
 	return s + " " + c.Unit
 }
