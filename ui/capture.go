@@ -34,9 +34,10 @@ const (
 
 // shot is the last capture, shown by the Standardise and Confirm screens.
 type shot struct {
-	raw      []byte // the still as taken (JPEG, not mirrored)
-	standard []byte // the standardised photo
-	report   imaging.Report
+	raw       []byte         // the still as taken (JPEG, not mirrored)
+	rawReport imaging.Report // the live checks on it
+	standard  []byte         // the standardised photo
+	report    imaging.Report // the photo checks on that
 }
 
 // captureScreen is the live camera with the head-and-shoulders guide: it
@@ -236,8 +237,8 @@ func (s *captureScreen) capture() {
 	defer cancel()
 	sh, err := s.take(ctx)
 	if err == nil {
-		err = s.k.svc.Capture(ctx, app.Shot{Raw: sh.raw, Standard: sh.standard,
-			StandardReport: reportJSON(sh.report), Passed: sh.report.Pass()})
+		err = s.k.svc.Capture(ctx, app.Shot{Raw: sh.raw, RawReport: reportJSON(sh.rawReport),
+			Standard: sh.standard, StandardReport: reportJSON(sh.report), Passed: sh.report.Pass()})
 	}
 	uiDo(func() {
 		s.busy = false
@@ -262,7 +263,7 @@ func (s *captureScreen) take(ctx context.Context) (shot, error) {
 			f.Close()
 		}
 	}()
-	best := s.sharpest(frames)
+	best, live := s.sharpest(frames)
 	raw, err := encodeJPEG(best, rawJPEGQ)
 	if err != nil {
 		return shot{}, err
@@ -271,23 +272,23 @@ func (s *captureScreen) take(ctx context.Context) (shot, error) {
 	if err != nil {
 		return shot{}, err
 	}
-	return shot{raw: raw, standard: res.JPEG, report: res.Report}, nil
+	return shot{raw: raw, rawReport: live, standard: res.JPEG, report: res.Report}, nil
 }
 
 // sharpest is the burst frame whose face is sharpest (the first when none
-// can be judged).
-func (s *captureScreen) sharpest(frames []gocv.Mat) gocv.Mat {
-	best, bestV := frames[0], -1.0
+// can be judged), with its live checks.
+func (s *captureScreen) sharpest(frames []gocv.Mat) (gocv.Mat, imaging.Report) {
+	best, bestR, bestV := frames[0], imaging.Report{}, -1.0
 	for _, f := range frames {
 		r, err := s.k.cam.stills.Analyze(f, s.k.cam.profile, nil)
 		if err != nil {
 			continue
 		}
 		if c, ok := r.Get(imaging.CheckSharp); ok && c.Unit != "" && c.Value > bestV {
-			best, bestV = f, c.Value
+			best, bestR, bestV = f, r, c.Value
 		}
 	}
-	return best
+	return best, bestR
 }
 
 // refused tells the graduate why no photo came out and lets them go again.

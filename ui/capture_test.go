@@ -162,6 +162,11 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	if err != nil || len(photos) != 2 {
 		t.Fatalf("photos stored: %d, %v", len(photos), err)
 	}
+	for _, p := range photos {
+		if !strings.Contains(string(p.Report), `"checks"`) {
+			t.Errorf("%s photo stored without its check report: %q", p.Kind, p.Report)
+		}
+	}
 	std, err := r.st.Photo(ctx, sess.StandardID)
 	if err != nil || len(std.Data) == 0 {
 		t.Fatalf("standard photo: %v", err)

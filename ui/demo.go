@@ -208,7 +208,13 @@ func demoStandardise(ctx context.Context, k *Kiosk) error {
 		return err
 	}
 	k.shot = shot{raw: raw, standard: res.JPEG, report: res.Report}
-	return k.svc.Capture(ctx, app.Shot{Raw: raw, Standard: res.JPEG, StandardReport: reportJSON(res.Report), Passed: res.Report.Pass()})
+	live, err := k.cam.stills.Analyze(still, k.cam.profile, nil)
+	if err != nil {
+		return err
+	}
+	k.shot.rawReport = live
+	return k.svc.Capture(ctx, app.Shot{Raw: raw, RawReport: reportJSON(live), Standard: res.JPEG,
+		StandardReport: reportJSON(res.Report), Passed: res.Report.Pass()})
 }
 
 // demoFrame is the frame at fraction at of a purpose's demo clip (near the
