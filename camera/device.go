@@ -16,9 +16,7 @@ import (
 type deviceSource struct {
 	spec string // as given: "0", "/dev/video2", a /dev/v4l/by-id link
 	o    Options
-
-	cap *gocv.VideoCapture
-	rot *rotation
+	videoCapture
 }
 
 // NewDevice returns the V4L2 camera dev: an index ("0", "2"), a node
@@ -120,14 +118,7 @@ func (s *deviceSource) Read(dst *gocv.Mat) error {
 }
 
 func (s *deviceSource) Close() error {
-	if s.cap != nil {
-		s.cap.Close()
-		s.cap = nil
-	}
-	if s.rot != nil {
-		s.rot.close()
-		s.rot = nil
-	}
+	s.release()
 	return nil
 }
 

@@ -12,9 +12,7 @@ import (
 type fileSource struct {
 	path string
 	o    Options
-
-	cap   *gocv.VideoCapture
-	rot   *rotation
+	videoCapture
 	pace  pacer
 	count int // frames read since the file was (re)opened
 }
@@ -95,13 +93,6 @@ func (s *fileSource) Read(dst *gocv.Mat) error {
 func (s *fileSource) setStop(stop <-chan struct{}) { s.pace.stop = stop }
 
 func (s *fileSource) Close() error {
-	if s.cap != nil {
-		s.cap.Close()
-		s.cap = nil
-	}
-	if s.rot != nil {
-		s.rot.close()
-		s.rot = nil
-	}
+	s.release()
 	return nil
 }

@@ -64,6 +64,26 @@ type Source interface {
 	Close() error
 }
 
+// videoCapture is what the device and file sources hold: an OpenCV capture
+// and the rotation of its frames.
+type videoCapture struct {
+	cap *gocv.VideoCapture
+	rot *rotation
+}
+
+// release closes the capture and the rotation's buffer. Releasing twice is
+// fine.
+func (v *videoCapture) release() {
+	if v.cap != nil {
+		v.cap.Close()
+		v.cap = nil
+	}
+	if v.rot != nil {
+		v.rot.close()
+		v.rot = nil
+	}
+}
+
 // rotation turns frames by o.Rotate; it owns the unrotated buffer.
 type rotation struct {
 	flag   gocv.RotateFlag
