@@ -37,6 +37,11 @@ type camHost struct {
 	spec    string            // --camera: a device, file or folder; "" = the first webcam, else the demo clips
 	files   map[string]string // per purpose: a video file to play instead (tests)
 	profile imaging.Profile
+
+	// The models load once, in the background after start-up (load): the
+	// Welcome screen does not wait for them; a camera screen does.
+	once    sync.Once
+	loadErr error
 	checks  *imaging.Engine // live checks, on the loop's checker goroutine
 	stills  *imaging.Engine // burst and standardisation, on the capture goroutine
 	cards   *face.Detector  // ID-card front/back, on the loop's checker goroutine
@@ -47,22 +52,27 @@ type camHost struct {
 	purpose string
 }
 
-func newCamHost(spec string, p imaging.Profile) (*camHost, error) {
-	h := &camHost{spec: spec, profile: p}
+func newCamHost(spec string, p imaging.Profile) *camHost {
+	return &camHost{spec: spec, profile: p}
+}
+
+// load loads the models the first time it is called and waits for them;
+// Run calls it in the background at start-up.
+func (h *camHost) load() error {
+	h.once.Do(func() { h.loadErr = h.loadModels() })
+	return h.loadErr
+}
+
+func (h *camHost) loadModels() error {
 	var err error
 	if h.checks, err = imaging.NewEngine(); err != nil {
-		return nil, err
+		return err
 	}
 	if h.stills, err = imaging.NewEngine(); err != nil {
-		h.checks.Close()
-		return nil, err
+		return err
 	}
-	if h.cards, err = face.NewDetector(); err != nil {
-		h.checks.Close()
-		h.stills.Close()
-		return nil, err
-	}
-	return h, nil
+	h.cards, err = face.NewDetector()
+	return err
 }
 
 // source picks the camera for a purpose: --camera if given, else the first
@@ -90,6 +100,9 @@ func (h *camHost) source(purpose string) (camera.Source, error) {
 // stopped first.
 func (h *camHost) start(purpose string, preview, check func(camera.Frame), status func(bool, error)) error {
 	h.stop()
+	if err := h.load(); err != nil {
+		return fmt.Errorf("ui: camera: %w", err)
+	}
 	src, err := h.source(purpose)
 	if err != nil {
 		return fmt.Errorf("ui: camera: %w", err)
@@ -129,9 +142,16 @@ func (h *camHost) burst(ctx context.Context, n int) ([]gocv.Mat, error) {
 // close stops the camera, frees the engines and removes demo clip copies.
 func (h *camHost) close() {
 	h.stop()
-	h.checks.Close()
-	h.stills.Close()
-	h.cards.Close()
+	h.once.Do(func() {}) // waits for a load under way, or prevents one
+	if h.checks != nil {
+		h.checks.Close()
+	}
+	if h.stills != nil {
+		h.stills.Close()
+	}
+	if h.cards != nil {
+		h.cards.Close()
+	}
 	for _, p := range h.temp {
 		if err := os.Remove(p); err != nil {
 			log.Print(err)

@@ -103,10 +103,7 @@ func newCamRig(t *testing.T, l *uiLoop, p app.Policy, clips map[string]string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	cam, err := newCamHost("", profiles[imaging.DefaultProfile])
-	if err != nil {
-		t.Fatal(err)
-	}
+	cam := newCamHost("", profiles[imaging.DefaultProfile])
 	cam.files = clips
 	l.run(func() { r.k = NewKiosk(r.win, NewService(r.st, p), cam, Config{}) })
 	t.Cleanup(func() {

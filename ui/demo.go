@@ -104,6 +104,9 @@ func openDemo(ctx context.Context, k *Kiosk, st *store.Store, name string) error
 	if !ok {
 		return fmt.Errorf("ui: unknown screen %q (one of: %s)", name, strings.Join(DemoScreens(), ", "))
 	}
+	if err := k.cam.load(); err != nil {
+		return err
+	}
 	if err := seedDemo(ctx, st); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -23,6 +24,10 @@ import (
 
 // AppID is the kiosk's Fyne application id (as in FyneApp.toml).
 const AppID = "cn.edu.gradphoto.kiosk"
+
+// warmUpAfter: the camera models load this long after start-up, so they
+// do not slow the Welcome screen down.
+const warmUpAfter = 2 * time.Second
 
 // windowSize is the kiosk window's size when not full screen.
 var windowSize = fyne.NewSize(1280, 800)
@@ -61,11 +66,12 @@ func Run(o cli.GUIOptions) error {
 	if err != nil {
 		return err
 	}
-	cam, err := newCamHost(o.Camera, profile)
-	if err != nil {
-		return err
-	}
+	cam := newCamHost(o.Camera, profile)
 	defer cam.close()
+	if o.Screen == "" {
+		// warm up once the Welcome screen is up, while the graduate reads it
+		time.AfterFunc(warmUpAfter, func() { cam.load() })
+	}
 	k := NewKiosk(w, NewService(st, app.Policy{RequireCards: !o.NoCards}), cam, Config{Lang: o.Lang})
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {
