@@ -164,18 +164,9 @@ func (s *captureScreen) apply(r imaging.Report, hint imaging.Hint, steady time.D
 	if one, _ := r.Get(imaging.CheckOneFace); one.Value > 0 {
 		s.k.touch() // someone is in front of the camera: not idle
 	}
-	// guide colour and hint follow the smoothed hint, so they agree and do
-	// not flicker; "ready" needs this frame to pass as well
-	switch {
-	case hint == imaging.HintNone && r.Pass():
-		s.view.SetState(GuideReady)
-		s.view.SetHint(lang.L("hint.ready"))
-	case hint == imaging.HintOneFace || hint == imaging.HintNoFace:
-		s.view.SetState(GuideSearching)
-		s.view.SetHint(lang.L(string(hint)))
-	case hint != imaging.HintNone:
-		s.view.SetState(GuideAdjust)
-		s.view.SetHint(lang.L(string(hint)))
+	if state, key, ok := guideFor(hint, r.Pass()); ok {
+		s.view.SetState(state)
+		s.view.SetHint(lang.L(key))
 	}
 	if !r.Pass() {
 		s.cancelCountdown()
@@ -184,6 +175,21 @@ func (s *captureScreen) apply(r imaging.Report, hint imaging.Hint, steady time.D
 	if s.counting == 0 && steady >= steadyFor {
 		s.startCountdown()
 	}
+}
+
+// guideFor is the guide's colour and hint (a translation key) for a
+// (smoothed) hint; "ready" needs the frame to pass as well. ok is false
+// when the screen should keep what it shows.
+func guideFor(hint imaging.Hint, pass bool) (GuideState, string, bool) {
+	switch {
+	case hint == imaging.HintNone && pass:
+		return GuideReady, "hint.ready", true
+	case hint == imaging.HintOneFace || hint == imaging.HintNoFace:
+		return GuideSearching, string(hint), true
+	case hint != imaging.HintNone:
+		return GuideAdjust, string(hint), true
+	}
+	return 0, "", false
 }
 
 func (s *captureScreen) startCountdown() {
