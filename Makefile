@@ -30,25 +30,22 @@ run: build
 
 # Packages that use gocv: run once more with gocv's matprofile tag, which
 # fails the run when a Mat is left open (internal/matleak).
-GOCV_PKGS = ./imaging/... ./internal/fixture ./camera ./cli ./ui
+GOCV_PKGS = ./imaging/... ./internal/fixture ./camera ./capture/... ./cli ./ui
 
 test: deps
 	@bad=$$(gofmt -l $(GOFILES)); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -race -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -tags $(TAGS),matprofile $(GOCV_PKGS)
 
 # Budgets are for one core: GOMAXPROCS 1 and one OpenCV thread.
 bench: deps
-	OPENCV_FOR_THREADS_NUM=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -cpu 1 ./store ./roster ./imaging/... ./camera ./ui
+	OPENCV_FOR_THREADS_NUM=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -cpu 1 ./store ./roster ./imaging/... ./camera ./capture/...
 
+# Every fuzz target (found from the func Fuzz declarations), FUZZTIME each.
 fuzz: deps
-	$(GO) test -run '^$$' -fuzz '^FuzzValidateNumber$$' -fuzztime $(FUZZTIME) ./app
-	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeNumber$$' -fuzztime $(FUZZTIME) ./app
-	$(GO) test -run '^$$' -fuzz '^FuzzValidateName$$' -fuzztime $(FUZZTIME) ./app
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./roster
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./imaging
-	$(GO) test -run '^$$' -fuzz '^FuzzParseProfile$$' -fuzztime $(FUZZTIME) ./imaging
+	FUZZTIME=$(FUZZTIME) TAGS=$(TAGS) bash scripts/fuzz.sh
 
 screenshots: build
 	bash scripts/screenshots.sh $(BIN) docs/screenshots

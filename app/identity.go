@@ -15,7 +15,7 @@ import (
 // DocType is the kind of identity document a graduate shows.
 type DocType string
 
-// The identity documents the kiosk accepts (DESIGN §1, Identity).
+// The identity documents the kiosk accepts at the Identity step.
 const (
 	DocResidentID      DocType = "resident_id"      // 居民身份证
 	DocResidencePermit DocType = "residence_permit" // 港澳台居民居住证

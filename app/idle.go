@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Default inactivity limits (DESIGN §1): warn at 75 s, end the session at 90 s.
+// Default inactivity limits: warn at 75 s, end the session at 90 s (the
+// next person must never find the previous one's data on screen).
 const (
 	DefaultIdleWarn    = 75 * time.Second
 	DefaultIdleTimeout = 90 * time.Second

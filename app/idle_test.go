@@ -207,6 +207,6 @@ func TestIdleNilCallbacks(t *testing.T) {
 
 func TestIdleDefaults(t *testing.T) {
 	if app.DefaultIdleWarn != 75*time.Second || app.DefaultIdleTimeout != 90*time.Second {
-		t.Errorf("defaults %v / %v, want 75 s / 90 s (DESIGN §1)", app.DefaultIdleWarn, app.DefaultIdleTimeout)
+		t.Errorf("defaults %v / %v, want 75 s / 90 s (the documented defaults)", app.DefaultIdleWarn, app.DefaultIdleTimeout)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Step is where a session stands in the flow of DESIGN §1.
+// Step is where a session stands in the graduate's flow (docs/ARCHITECTURE.md).
 type Step int
 
 // The steps of one graduate's session, in flow order; StepStatus is the

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Status is where a submission stands in review (DESIGN §1, status look-up).
+// Status is where a submission stands in review, as the status look-up
+// shows it.
 type Status string
 
 // Submission statuses, in the order a submission passes them.

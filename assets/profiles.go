@@ -3,7 +3,7 @@ package assets
 import "embed"
 
 // Profiles holds the shipped photo profiles (profiles/*.json), one file per
-// profile; imaging.LoadProfiles reads and validates them.
+// profile; spec.LoadProfiles reads and validates them.
 //
 //go:embed profiles/*.json
 var Profiles embed.FS

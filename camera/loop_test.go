@@ -13,9 +13,6 @@ import (
 	"time"
 
 	"gocv.io/x/gocv"
-
-	"gradphoto/assets"
-	"gradphoto/imaging"
 )
 
 // statusLog records Status calls.
@@ -267,94 +264,6 @@ func TestLoopStartStop(t *testing.T) {
 	cancel()
 	waitGoroutines(t, before)
 	l.Stop()
-}
-
-// The acceptance test of auto-capture at the level of the loop and the real
-// checks: imaging.Engine.Analyze in Check and imaging.Steadier as the
-// capture screen uses them. Where the person settles, the checks hold
-// ≥ 0.8 s (a capture happens); where they keep moving, never.
-func TestLoopCaptureDecision(t *testing.T) {
-	ps, err := imaging.LoadProfiles(assets.Profiles, "profiles")
-	if err != nil {
-		t.Fatal(err)
-	}
-	chsi, err := ps.Get("chsi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := imaging.NewEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer engine.Close()
-	for _, c := range []struct {
-		clip    string
-		capture bool
-	}{{"settle", true}, {"moving", false}} {
-		t.Run(c.clip, func(t *testing.T) {
-			var (
-				st      = imaging.Steadier{Window: 5, Need: 3}
-				held    time.Duration
-				checks  int
-				passed  int
-				hints   = map[imaging.Hint]int{}
-				fail    error
-				status  statusLog
-				firstAt time.Time
-				shotAt  time.Duration
-			)
-			l := &Loop{
-				Source: NewFile(testClip(t, c.clip), Options{Pace: true}),
-				Check: func(f Frame) {
-					r, err := engine.Analyze(f.Img, chsi, nil)
-					if err != nil {
-						fail = err
-						return
-					}
-					if firstAt.IsZero() {
-						firstAt = f.At
-					}
-					checks++
-					if r.Pass() {
-						passed++
-					}
-					h, d := st.Push(r, f.At)
-					hints[h]++
-					if d > held {
-						held = d
-					}
-					if d >= 800*time.Millisecond && shotAt == 0 {
-						shotAt = f.At.Sub(firstAt)
-					}
-				},
-				Status: status.add,
-			}
-			if err := l.Start(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			if !eventually(20*time.Second, func() bool { return status.last(false) }) {
-				t.Error("the clip did not end")
-			}
-			l.Stop() // Check's variables are settled once Stop returns
-			if fail != nil {
-				t.Fatal(fail)
-			}
-			t.Logf("%d frames read, %d checked (%d pass), longest hold %v, hints %v, capture at %v",
-				l.Stats().Read, checks, passed, held.Round(time.Millisecond), hints, shotAt.Round(time.Millisecond))
-			if checks < 20 {
-				t.Errorf("only %d frames checked", checks)
-			}
-			if c.capture && held < 800*time.Millisecond {
-				t.Errorf("the person settled but the checks held only %v (want ≥ 0.8 s: a capture)", held)
-			}
-			if !c.capture && held >= 800*time.Millisecond {
-				t.Errorf("the person keeps moving but the checks held %v (≥ 0.8 s: a capture)", held)
-			}
-			if !c.capture && passed == 0 {
-				t.Error("no frame of the moving clip passed: the test would not tell a hold from no hold")
-			}
-		})
-	}
 }
 
 // A source that goes away mid-stream and comes back: Status(false, why),

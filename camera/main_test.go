@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -55,39 +54,6 @@ var clipSpecs = map[string]clipSpec{
 	"still720": {size: image.Pt(1280, 720), frames: 45, photo: "grace_hopper", face: 250, distinct: 3, marked: true},
 	// 1 s at 1080p: Check's reduction, Burst's full resolution
 	"still1080": {size: image.Pt(1920, 1080), frames: 30, photo: "pigo_sample", face: 380, distinct: 3, marked: true},
-	// comes closer from the left, head tilted, settles at 1.2 s, stands still (swaying 1–2 px) to 3.2 s
-	"settle": {size: image.Pt(1280, 720), frames: 96, photo: "pigo_sample", face: 250, pose: settlePose},
-	// keeps moving: drifts left and right across the centre and rolls the head
-	"moving": {size: image.Pt(1280, 720), frames: 96, photo: "pigo_sample", face: 250, pose: movingPose},
-}
-
-func settlePose(i int) fixture.Pose {
-	t := float64(i) / 30
-	p := smoothstep((t - 0.2) / 1.0)
-	sway := smoothstep((t - 0.8) / 0.4)
-	return fixture.Pose{
-		EyeAt: [2]float64{
-			0.3 + 0.2*p + sway*1.5*math.Sin(2*math.Pi*t/2.7)/1280,
-			0.42 - 0.03*p + sway*math.Sin(2*math.Pi*t/3.3)/720,
-		},
-		FaceWidth: 160 + 90*p,
-		Rotate:    5 * (1 - p),
-		Seed:      int64(i),
-	}
-}
-
-func movingPose(i int) fixture.Pose {
-	t := float64(i) / 30
-	return fixture.Pose{
-		EyeAt:  [2]float64{0.5 + 0.1*math.Sin(2*math.Pi*t/2), 0.39},
-		Rotate: 5 * math.Sin(2*math.Pi*t/2.6+1),
-		Seed:   int64(i),
-	}
-}
-
-func smoothstep(t float64) float64 {
-	t = math.Max(0, math.Min(1, t))
-	return t * t * (3 - 2*t)
 }
 
 var (
@@ -126,17 +92,9 @@ func writeClip(path string, spec clipSpec) error {
 		return err
 	}
 	defer st.Close()
-	w, err := gocv.VideoWriterFile(path, "avc1", 30, spec.size.X, spec.size.Y, true)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	if !w.IsOpened() {
-		return fmt.Errorf("cannot write H.264 to %s", path)
-	}
 	var cache []gocv.Mat
 	defer func() { closeAll(cache) }()
-	for i := range spec.frames {
+	return fixture.WriteClip(path, spec.frames, func(i int) (gocv.Mat, error) {
 		var img gocv.Mat
 		if spec.distinct > 0 && i >= spec.distinct {
 			img = cache[i%spec.distinct].Clone()
@@ -147,7 +105,7 @@ func writeClip(path string, spec clipSpec) error {
 			}
 			fr, err := st.Frame(pose)
 			if err != nil {
-				return fmt.Errorf("frame %d: %w", i, err)
+				return gocv.Mat{}, err
 			}
 			fr.Alpha.Close()
 			img = fr.Img
@@ -158,10 +116,8 @@ func writeClip(path string, spec clipSpec) error {
 		if spec.marked {
 			stampMarker(&img, i)
 		}
-		w.Write(img)
-		img.Close()
-	}
-	return nil
+		return img, nil
+	})
 }
 
 // The frame-number marker: 10 black or white squares along the top-left

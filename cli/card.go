@@ -10,7 +10,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"gradphoto/imaging"
+	"gradphoto/imaging/card"
 	"gradphoto/imaging/face"
 )
 
@@ -22,8 +22,8 @@ const cardJPEGQuality = 92
 // cardRefusals are FindCard's answers about the photo (as opposed to
 // failures of the program): they print "refused: REASON".
 var cardRefusals = []error{
-	imaging.ErrNoCard, imaging.ErrCardTooSmall, imaging.ErrCardCutOff,
-	imaging.ErrCardSkewed, imaging.ErrCardBadFrame,
+	card.ErrNoCard, card.ErrTooSmall, card.ErrCutOff,
+	card.ErrSkewed, card.ErrBadFrame,
 }
 
 // runCard runs "gradphoto card IN OUT": it finds the ID card in the photo
@@ -70,7 +70,7 @@ func cardFlatten(frame gocv.Mat, out string, ext gocv.FileExt, stdout, stderr io
 		return ExitFailed
 	}
 	defer det.Close()
-	c, err := imaging.FindCard(frame, imaging.CardFaces(det))
+	c, err := card.Find(frame, card.Faces(det))
 	if err != nil {
 		return cardFailure(err, stdout, stderr)
 	}

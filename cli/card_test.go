@@ -10,7 +10,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"gradphoto/imaging"
+	"gradphoto/imaging/card"
 )
 
 // cardPhoto copies a synthetic ID-card photo from testdata/cards (see its
@@ -31,12 +31,8 @@ func cardPhoto(t *testing.T, name string) string {
 // runCardCmd runs "gradphoto card ARGS…" through Main.
 func runCardCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errw bytes.Buffer
-	code = Main(append([]string{"card"}, args...), &out, &errw, func(GUIOptions) error {
-		t.Fatal("the GUI was opened")
-		return nil
-	})
-	return code, out.String(), errw.String()
+	r := runCLI(t, append([]string{"card"}, args...)...)
+	return r.code, r.stdout, r.stderr
 }
 
 var cardLine = regexp.MustCompile(`^card: (front|back|unknown), sharpness [0-9]+, glare [0-9]+\.[0-9]%\n$`)
@@ -48,8 +44,8 @@ func cardOutput(t *testing.T, path string) gocv.Mat {
 	if m.Empty() {
 		t.Fatalf("%s: not an image", path)
 	}
-	if m.Cols() != imaging.CardWidth || m.Rows() != imaging.CardHeight {
-		t.Errorf("%s: %d×%d, want %d×%d", path, m.Cols(), m.Rows(), imaging.CardWidth, imaging.CardHeight)
+	if m.Cols() != card.Width || m.Rows() != card.Height {
+		t.Errorf("%s: %d×%d, want %d×%d", path, m.Cols(), m.Rows(), card.Width, card.Height)
 	}
 	return m
 }

@@ -26,9 +26,14 @@ type GUIOptions struct {
 	NoCards    bool   // skip the ID-card photos at the Identity step
 }
 
-// Main runs the command line and returns the process exit code. gui opens
-// the kiosk with the parsed options.
-func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) int {
+// GUI is the kiosk's window, handed in by main: cli itself holds no Fyne.
+type GUI struct {
+	Open    func(GUIOptions) error // opens the kiosk and blocks until it closes
+	Screens func() []string        // the names --screen accepts
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer, gui GUI) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "roster":
@@ -60,7 +65,13 @@ func Main(args []string, stdout, stderr io.Writer, gui func(GUIOptions) error) i
 		usage(stderr)
 		return ExitUnreadable
 	}
-	if err := gui(o); err != nil {
+	if o.Screen == "list" {
+		for _, n := range gui.Screens() {
+			fmt.Fprintln(stdout, n)
+		}
+		return ExitOK
+	}
+	if err := gui.Open(o); err != nil {
 		fmt.Fprintln(stderr, "gradphoto:", err)
 		return ExitFailed
 	}

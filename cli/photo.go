@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"gradphoto/spec"
 	"io"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ func parsePhotoFlags(name string, args []string, withBackground, withJSON bool) 
 	var f photoFlags
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.profile, "profile", imaging.DefaultProfile, "photo profile")
+	fs.StringVar(&f.profile, "profile", spec.DefaultProfile, "photo profile")
 	fs.StringVar(&f.profiles, "profiles", defaultProfilesDir(), "directory of the operator's profile files")
 	if withBackground {
 		fs.StringVar(&f.background, "background", "", "background option of the profile (blue, white, grey…)")
@@ -53,14 +54,14 @@ func defaultProfilesDir() string {
 	return filepath.Join(dir, "gradphoto", "profiles")
 }
 
-func loadProfile(f photoFlags) (imaging.Profile, error) {
+func loadProfile(f photoFlags) (spec.Profile, error) {
 	var dirs []string
 	if f.profiles != "" {
 		dirs = append(dirs, f.profiles)
 	}
-	ps, err := imaging.LoadProfiles(assets.Profiles, "profiles", dirs...)
+	ps, err := spec.LoadProfiles(assets.Profiles, "profiles", dirs...)
 	if err != nil {
-		return imaging.Profile{}, err
+		return spec.Profile{}, err
 	}
 	return ps.Get(f.profile)
 }
@@ -91,9 +92,9 @@ func photoMake(args []string, stdout, stderr io.Writer) int {
 		return refuse(err.Error())
 	}
 	defer eng.Close()
-	res, err := eng.Standardize(img, p, imaging.Options{Background: f.background})
+	res, err := eng.Standardise(img, p, imaging.Options{Background: f.background})
 	if err != nil {
-		return refuse(strings.TrimPrefix(err.Error(), "imaging: standardize: "))
+		return refuse(strings.TrimPrefix(err.Error(), "imaging: standardise: "))
 	}
 	if failed := res.Report.Failed(); len(failed) > 0 {
 		return refuse(describeFailure(failed[0]))
@@ -149,19 +150,19 @@ func photoCheck(args []string, stdout, stderr io.Writer) int {
 
 // CheckReport is the JSON printed by "photo check --json" (see README).
 type CheckReport struct {
-	File    string          `json:"file"`
-	Profile string          `json:"profile"`
-	Pass    bool            `json:"pass"`
-	Checks  []imaging.Check `json:"checks"`
+	File    string       `json:"file"`
+	Profile string       `json:"profile"`
+	Pass    bool         `json:"pass"`
+	Checks  []spec.Check `json:"checks"`
 }
 
-func writeJSONReport(w io.Writer, file, profile string, r imaging.Report) {
+func writeJSONReport(w io.Writer, file, profile string, r spec.Report) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(CheckReport{File: file, Profile: profile, Pass: r.Pass(), Checks: r.Checks})
 }
 
-func writeTextReport(w io.Writer, r imaging.Report) {
+func writeTextReport(w io.Writer, r spec.Report) {
 	for _, c := range r.Checks {
 		verdict := "PASS"
 		if !c.Pass {
@@ -176,7 +177,7 @@ func writeTextReport(w io.Writer, r imaging.Report) {
 }
 
 // formatValue writes "251.3 px from top, limit 200–300".
-func formatValue(c imaging.Check) string {
+func formatValue(c spec.Check) string {
 	s := fmt.Sprintf("%g %s", c.Value, c.Unit)
 	if l := c.Limits(); l != "" {
 		s += ", limit " + l
@@ -184,7 +185,7 @@ func formatValue(c imaging.Check) string {
 	return s
 }
 
-func describeFailure(c imaging.Check) string {
+func describeFailure(c spec.Check) string {
 	s := fmt.Sprintf("%s check failed: %s", c.ID, formatValue(c))
 	if c.Note != "" {
 		s += " (" + c.Note + ")"

@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
+	"gradphoto/spec"
 	"image"
 	"os"
 	"path/filepath"
@@ -11,7 +11,6 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"gradphoto/imaging"
 	"gradphoto/internal/fixture"
 )
 
@@ -39,34 +38,34 @@ func kioskStill(t *testing.T, name string, edit func(*fixture.Scene)) string {
 	return path
 }
 
-func run(args ...string) (int, string, string) {
-	var out, errOut bytes.Buffer
-	code := Main(args, &out, &errOut, nil)
-	return code, out.String(), errOut.String()
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	r := runCLI(t, args...)
+	return r.code, r.stdout, r.stderr
 }
 
 func TestPhotoMakeAndCheck(t *testing.T) {
 	in := kioskStill(t, "pigo_sample", nil)
 	out := filepath.Join(t.TempDir(), "out.jpg")
-	code, stdout, stderr := run("photo", "make", in, out)
+	code, stdout, stderr := run(t, "photo", "make", in, out)
 	if code != ExitOK || !strings.HasPrefix(stdout, "ok: ") {
 		t.Fatalf("photo make: exit %d, %q %q", code, stdout, stderr)
 	}
-	code, stdout, _ = run("photo", "check", out)
+	code, stdout, _ = run(t, "photo", "check", out)
 	if code != ExitOK || strings.Contains(stdout, "FAIL") || !strings.Contains(stdout, "PASS  eye_line") {
 		t.Fatalf("photo check of the made photo: exit %d\n%s", code, stdout)
 	}
-	code, stdout, _ = run("photo", "check", "--json", out)
+	code, stdout, _ = run(t, "photo", "check", "--json", out)
 	var rep CheckReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || code != ExitOK || !rep.Pass || rep.Profile != "chsi" {
 		t.Fatalf("--json: exit %d, %v, %+v", code, err, rep)
 	}
-	ids := map[imaging.CheckID]bool{}
+	ids := map[spec.CheckID]bool{}
 	for _, c := range rep.Checks {
 		ids[c.ID] = true
 	}
-	for _, id := range []imaging.CheckID{imaging.CheckSize, imaging.CheckFileSize, imaging.CheckDPI, imaging.CheckEyeLine,
-		imaging.CheckHeadTop, imaging.CheckFaceWidth, imaging.CheckBgColour, imaging.CheckEyes} {
+	for _, id := range []spec.CheckID{spec.CheckSize, spec.CheckFileSize, spec.CheckDPI, spec.CheckEyeLine,
+		spec.CheckHeadTop, spec.CheckFaceWidth, spec.CheckBgColour, spec.CheckEyes} {
 		if !ids[id] {
 			t.Errorf("JSON report lacks %s", id)
 		}
@@ -76,18 +75,18 @@ func TestPhotoMakeAndCheck(t *testing.T) {
 func TestPhotoMakeOtherProfileAndBackground(t *testing.T) {
 	in := kioskStill(t, "grace_hopper", nil)
 	out := filepath.Join(t.TempDir(), "white.jpg")
-	if code, stdout, stderr := run("photo", "make", "--profile", "chsi", "--background", "white", in, out); code != ExitOK {
+	if code, stdout, stderr := run(t, "photo", "make", "--profile", "chsi", "--background", "white", in, out); code != ExitOK {
 		t.Fatalf("white background: exit %d %q %q", code, stdout, stderr)
 	}
 	small := filepath.Join(t.TempDir(), "degree.jpg")
-	if code, stdout, _ := run("photo", "make", "--profile", "degree-2009", in, small); code != ExitOK {
+	if code, stdout, _ := run(t, "photo", "make", "--profile", "degree-2009", in, small); code != ExitOK {
 		t.Fatalf("degree-2009: exit %d %q", code, stdout)
 	}
 	// the chsi checks fail on a 150×210 photo: size, face width…
-	if code, stdout, _ := run("photo", "check", small); code != ExitFailed || !strings.Contains(stdout, "FAIL  size") {
+	if code, stdout, _ := run(t, "photo", "check", small); code != ExitFailed || !strings.Contains(stdout, "FAIL  size") {
 		t.Errorf("checking a degree-2009 photo against chsi: exit %d\n%s", code, stdout)
 	}
-	if code, _, _ := run("photo", "check", "--profile", "degree-2009", small); code != ExitOK {
+	if code, _, _ := run(t, "photo", "check", "--profile", "degree-2009", small); code != ExitOK {
 		t.Errorf("checking it against its own profile: exit %d", code)
 	}
 }
@@ -109,7 +108,7 @@ func TestPhotoMakeRefuses(t *testing.T) {
 	}
 	for name, c := range cases {
 		out := filepath.Join(dir, name+".out.jpg")
-		code, stdout, _ := run("photo", "make", c.in, out)
+		code, stdout, _ := run(t, "photo", "make", c.in, out)
 		if code != ExitUnreadable || !strings.HasPrefix(stdout, "refused: ") || !strings.Contains(stdout, c.reason) ||
 			strings.Count(stdout, "\n") != 1 {
 			t.Errorf("%s: exit %d, %q; want exit 2 and one line 'refused: …%s…'", name, code, stdout, c.reason)
@@ -127,13 +126,13 @@ func TestPhotoCheckUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	cut := writeFile(t, t.TempDir(), "cut.jpg", data[:len(data)/2])
-	if code, _, stderr := run("photo", "check", cut); code != ExitUnreadable || !strings.Contains(stderr, "cut off") {
+	if code, _, stderr := run(t, "photo", "check", cut); code != ExitUnreadable || !strings.Contains(stderr, "cut off") {
 		t.Errorf("truncated JPEG: exit %d %q", code, stderr)
 	}
-	if code, _, _ := run("photo", "check", "--profile", "nope", in); code != ExitUnreadable {
+	if code, _, _ := run(t, "photo", "check", "--profile", "nope", in); code != ExitUnreadable {
 		t.Errorf("unknown profile: exit %d", code)
 	}
-	if code, _, _ := run("photo", "frobnicate"); code != ExitUnreadable {
+	if code, _, _ := run(t, "photo", "frobnicate"); code != ExitUnreadable {
 		t.Errorf("unknown subcommand: exit %d", code)
 	}
 }

@@ -73,13 +73,15 @@ func (r runResult) lastLine() string {
 	return lines[len(lines)-1]
 }
 
+// runCLI runs "gradphoto ARGS…" through Main; opening the kiosk fails the test.
 func runCLI(t *testing.T, args ...string) runResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := Main(args, &out, &errOut, func(GUIOptions) error {
-		t.Fatal("GUI started")
-		return nil
-	})
+	gui := GUI{
+		Open:    func(GUIOptions) error { t.Fatal("the kiosk was opened"); return nil },
+		Screens: func() []string { return []string{"welcome", "consent"} },
+	}
+	code := Main(args, &out, &errOut, gui)
 	return runResult{code, out.String(), errOut.String()}
 }
 

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"gradphoto/spec"
 	"image"
 	"math"
 
@@ -26,11 +27,11 @@ const (
 	sharpSide       = 128   // the face is resized to this square for the sharpness measure
 )
 
-// Analyze runs the live checks of DESIGN §4 on one camera frame (BGR) for
+// Analyze runs the live checks (spec.LiveOrder) on one camera frame (BGR) for
 // profile p. bd is the operator's calibrated backdrop, or nil to judge the
 // background from the frame's own border. The report lists every check in
 // LiveOrder; Report.Hint() is the one hint to show.
-func (e *Engine) Analyze(frame gocv.Mat, p Profile, bd *Backdrop) (Report, error) {
+func (e *Engine) Analyze(frame gocv.Mat, p spec.Profile, bd *Backdrop) (spec.Report, error) {
 	return e.AnalyzeScaled(frame, 1, p, bd)
 }
 
@@ -38,58 +39,58 @@ func (e *Engine) Analyze(frame gocv.Mat, p Profile, bd *Backdrop) (Report, error
 // the full frame's width divided by the copy's, so distance, centring and
 // height are judged in the camera's own pixels (the photo is made from the
 // full-resolution frame).
-func (e *Engine) AnalyzeScaled(frame gocv.Mat, scale float64, p Profile, bd *Backdrop) (Report, error) {
+func (e *Engine) AnalyzeScaled(frame gocv.Mat, scale float64, p spec.Profile, bd *Backdrop) (spec.Report, error) {
 	if scale <= 0 {
 		scale = 1
 	}
 	if err := checkImage(frame); err != nil {
-		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
 	faces, err := e.det.Detect(frame, face.Live)
 	if err != nil {
-		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
-	var r Report
-	hint := HintOneFace
+	var r spec.Report
+	hint := spec.HintOneFace
 	if len(faces) == 0 {
-		hint = HintNoFace
+		hint = spec.HintNoFace
 	}
-	r.add(within(CheckOneFace, float64(len(faces)), 1, 1, "faces", hint))
+	r.Add(within(spec.CheckOneFace, float64(len(faces)), 1, 1, "faces", hint))
 	if len(faces) != 1 {
-		for _, id := range LiveOrder[1:] {
-			r.add(Check{ID: id, Note: noteNeedsOneFace, Hint: hint})
+		for _, id := range spec.LiveOrder[1:] {
+			r.Add(spec.Check{ID: id, Note: noteNeedsOneFace, Hint: hint})
 		}
 		return r, nil
 	}
 	f := faces[0]
 	eyes, err := e.det.Eyes(frame, &f)
 	if err != nil {
-		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
 	g := liveGeometry(f.Scale(scale), p, int(float64(frame.Cols())*scale), int(float64(frame.Rows())*scale))
-	r.add(g.distance())
-	r.add(g.centre())
-	r.add(g.height())
-	r.add(levelCheck(f, maxRoll))
-	r.add(eyesCheck(eyes))
+	r.Add(g.distance())
+	r.Add(g.centre())
+	r.Add(g.height())
+	r.Add(levelCheck(f, maxRoll))
+	r.Add(eyesCheck(eyes))
 	lightC, sharpC, err := faceQuality(frame, f)
 	if err != nil {
-		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
-	r.add(lightC)
-	r.add(sharpC)
+	r.Add(lightC)
+	r.Add(sharpC)
 	bgC, err := backgroundCheck(frame, f, bd)
 	if err != nil {
-		return Report{}, fmt.Errorf("imaging: analyze: %w", err)
+		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
-	r.add(bgC)
+	r.Add(bgC)
 	return r, nil
 }
 
 // geometry relates a face in a frame to the crop the profile needs.
 type geometry struct {
 	f            face.Face
-	p            Profile
+	p            spec.Profile
 	frameW       float64
 	frameH       float64
 	scale        float64 // output px per frame px that standardisation would use
@@ -98,7 +99,7 @@ type geometry struct {
 	eyeLo, eyeHi float64 // eye-line band (frame px) in which the crop fits
 }
 
-func liveGeometry(f face.Face, p Profile, w, h int) geometry {
+func liveGeometry(f face.Face, p spec.Profile, w, h int) geometry {
 	g := geometry{f: f, p: p, frameW: float64(w), frameH: float64(h)}
 	g.faceW = f.Width()
 	size, target := faceSize(f, p)
@@ -118,7 +119,7 @@ func liveGeometry(f face.Face, p Profile, w, h int) geometry {
 
 // faceSize is what scales the face for profile p: the face width, or (for
 // ICAO-like profiles) the estimated head height, with its target range.
-func faceSize(f face.Face, p Profile) (float64, Range) {
+func faceSize(f face.Face, p spec.Profile) (float64, spec.Range) {
 	if p.FaceWidth != nil {
 		return f.Width(), *p.FaceWidth
 	}
@@ -127,7 +128,7 @@ func faceSize(f face.Face, p Profile) (float64, Range) {
 
 // chooseScale aims the face size at the middle of its range, but never
 // upscales when a scale ≤ 1 can reach the range.
-func chooseScale(size float64, target Range) float64 {
+func chooseScale(size float64, target spec.Range) float64 {
 	s := target.Mid() / size
 	if s > 1 {
 		s = math.Max(1, target.Min/size)
@@ -137,7 +138,7 @@ func chooseScale(size float64, target Range) float64 {
 
 // eyeTarget is the band of the eye line in output px (the middle third of
 // the photo when the profile does not say).
-func eyeTarget(p Profile) (float64, float64) {
+func eyeTarget(p spec.Profile) (float64, float64) {
 	if p.EyeLine != nil {
 		return p.EyeLine.Min, p.EyeLine.Max
 	}
@@ -145,10 +146,10 @@ func eyeTarget(p Profile) (float64, float64) {
 	return h * 0.3, h * 0.5
 }
 
-func (g geometry) distance() Check {
-	c := within(CheckDistance, g.faceW, g.minW, g.maxW, "px", HintCloser)
+func (g geometry) distance() spec.Check {
+	c := within(spec.CheckDistance, g.faceW, g.minW, g.maxW, "px", spec.HintCloser)
 	if g.faceW > g.maxW {
-		c.Hint = HintBack
+		c.Hint = spec.HintBack
 	}
 	return c
 }
@@ -156,44 +157,44 @@ func (g geometry) distance() Check {
 // centre: the face centre within the profile's tolerance of the frame's
 // centre line. The hint speaks to the person, who faces the camera: a face
 // on the frame's left has to move to the person's own left.
-func (g geometry) centre() Check {
+func (g geometry) centre() spec.Check {
 	off := (g.f.Centre().X - g.frameW/2) / g.frameW * 100
 	tol := g.p.CentreTolerance * 100
-	c := within(CheckCentre, off, -tol, tol, "% of width", HintRight)
+	c := within(spec.CheckCentre, off, -tol, tol, "% of width", spec.HintRight)
 	if off < 0 {
-		c.Hint = HintLeft
+		c.Hint = spec.HintLeft
 	}
 	return c
 }
 
-func (g geometry) height() Check {
-	return within(CheckHeight, g.f.EyeMid().Y, g.eyeLo, g.eyeHi, "px", HintSeat)
+func (g geometry) height() spec.Check {
+	return within(spec.CheckHeight, g.f.EyeMid().Y, g.eyeLo, g.eyeHi, "px", spec.HintSeat)
 }
 
 // levelCheck: eye-line roll within maxDeg and the yaw estimate within maxYaw.
-func levelCheck(f face.Face, maxDeg float64) Check {
+func levelCheck(f face.Face, maxDeg float64) spec.Check {
 	roll, yaw := f.Roll(), f.Yaw()
-	c := atMost(CheckLevel, math.Abs(roll), maxDeg, "° roll", HintStraight)
+	c := atMost(spec.CheckLevel, math.Abs(roll), maxDeg, "° roll", spec.HintStraight)
 	c.Note = fmt.Sprintf("yaw %.1f° (limit %.0f°)", yaw, maxYaw)
 	c.Pass = c.Pass && math.Abs(yaw) <= maxYaw
 	return c
 }
 
-func eyesCheck(s face.EyeState) Check {
+func eyesCheck(s face.EyeState) spec.Check {
 	open := 0
 	for _, o := range []bool{s.RightFound && s.RightOpen, s.LeftFound && s.LeftOpen} {
 		if o {
 			open++
 		}
 	}
-	return within(CheckEyes, float64(open), 2, 2, "eyes open", HintEyes)
+	return within(spec.CheckEyes, float64(open), 2, 2, "eyes open", spec.HintEyes)
 }
 
 // faceQuality measures light and sharpness on the face box.
-func faceQuality(img gocv.Mat, f face.Face) (Check, Check, error) {
+func faceQuality(img gocv.Mat, f face.Face) (spec.Check, spec.Check, error) {
 	box := faceBox(f, img.Cols(), img.Rows())
 	if box.Dx() < 16 || box.Dy() < 16 {
-		return Check{ID: CheckLight, Note: "face box too small"}, Check{ID: CheckSharp, Note: "face box too small"}, nil
+		return spec.Check{ID: spec.CheckLight, Note: "face box too small"}, spec.Check{ID: spec.CheckSharp, Note: "face box too small"}, nil
 	}
 	roi := img.Region(box)
 	defer roi.Close()
@@ -202,7 +203,7 @@ func faceQuality(img gocv.Mat, f face.Face) (Check, Check, error) {
 	gocv.CvtColor(roi, &grey, gocv.ColorBGRToGray)
 	light, mean, err := lightCheck(grey, cheeks(f, box))
 	if err != nil {
-		return Check{}, Check{}, err
+		return spec.Check{}, spec.Check{}, err
 	}
 	return light, sharpCheck(grey, mean), nil
 }
@@ -237,10 +238,10 @@ func cheeks(f face.Face, box image.Rectangle) [2]image.Rectangle {
 
 // lightCheck: mean luminance of the face in range, few clipped pixels, and
 // the two cheeks within maxLightSkew % of each other.
-func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (Check, float64, error) {
+func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (spec.Check, float64, error) {
 	px, err := grey.DataPtrUint8()
 	if err != nil {
-		return Check{}, 0, err
+		return spec.Check{}, 0, err
 	}
 	w := grey.Cols()
 	var sum, clipped float64
@@ -254,7 +255,7 @@ func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (Check, float64, error) {
 	mean, clip := sum/n, clipped/n*100
 	l, r := meanIn(px, w, ch[0]), meanIn(px, w, ch[1])
 	skew := math.Abs(l-r) / math.Max(1, math.Max(l, r)) * 100
-	c := atMost(CheckLight, skew, maxLightSkew, "% left/right", HintLight)
+	c := atMost(spec.CheckLight, skew, maxLightSkew, "% left/right", spec.HintLight)
 	c.Note = fmt.Sprintf("mean %.0f (%.0f–%.0f), clipped %.2f%% (≤ %.0f%%)", mean, lightMin, lightMax, clip, maxClipped)
 	c.Pass = c.Pass && mean >= lightMin && mean <= lightMax && clip < maxClipped
 	return c, mean, nil
@@ -279,7 +280,7 @@ func meanIn(px []uint8, w int, r image.Rectangle) float64 {
 // size (so the threshold does not depend on the camera's resolution) and
 // brought to a mean grey of 128 (so a dark face is judged on light, not
 // here too).
-func sharpCheck(grey gocv.Mat, meanGrey float64) Check {
+func sharpCheck(grey gocv.Mat, meanGrey float64) spec.Check {
 	small := gocv.NewMat()
 	defer small.Close()
 	gocv.Resize(grey, &small, image.Pt(sharpSide, sharpSide), 0, 0, gocv.InterpolationArea)
@@ -291,5 +292,5 @@ func sharpCheck(grey gocv.Mat, meanGrey float64) Check {
 	defer dev.Close()
 	gocv.MeanStdDev(lap, &mean, &dev)
 	v := sq(dev.GetDoubleAt(0, 0) * 128 / math.Max(1, meanGrey))
-	return atLeast(CheckSharp, v, minSharpness, "Laplacian variance", HintStill)
+	return atLeast(spec.CheckSharp, v, minSharpness, "Laplacian variance", spec.HintStill)
 }

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"errors"
+	"gradphoto/spec"
 	"image"
 	"math"
 	"testing"
@@ -33,19 +34,19 @@ func TestLiveChecksFailExactlyTheMatchingCheck(t *testing.T) {
 	defects := []struct {
 		name  string
 		edit  func(*fixture.Scene)
-		check CheckID
-		hint  Hint
+		check spec.CheckID
+		hint  spec.Hint
 	}{
-		{"good", func(*fixture.Scene) {}, "", HintNone},
-		{"off centre (frame left)", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.40, 0.39} }, CheckCentre, HintLeft},
-		{"off centre (frame right)", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.60, 0.39} }, CheckCentre, HintRight},
-		{"too far", func(s *fixture.Scene) { s.FaceWidth = 165 }, CheckDistance, HintCloser},
-		{"too close", func(s *fixture.Scene) { s.FaceWidth = 360; s.EyeAt = [2]float64{0.5, 0.45} }, CheckDistance, HintBack},
-		{"eyes too high", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.5, 0.22} }, CheckHeight, HintSeat},
-		{"rotated 6°", func(s *fixture.Scene) { s.Rotate = 6 }, CheckLevel, HintStraight},
-		{"blurred", func(s *fixture.Scene) { s.Blur = 4 }, CheckSharp, HintStill},
-		{"darkened", func(s *fixture.Scene) { s.Gain = 0.35 }, CheckLight, HintLight},
-		{"busy background", func(s *fixture.Scene) { s.Busy = busy }, CheckBackground, HintBackground},
+		{"good", func(*fixture.Scene) {}, "", spec.HintNone},
+		{"off centre (frame left)", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.40, 0.39} }, spec.CheckCentre, spec.HintLeft},
+		{"off centre (frame right)", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.60, 0.39} }, spec.CheckCentre, spec.HintRight},
+		{"too far", func(s *fixture.Scene) { s.FaceWidth = 165 }, spec.CheckDistance, spec.HintCloser},
+		{"too close", func(s *fixture.Scene) { s.FaceWidth = 360; s.EyeAt = [2]float64{0.5, 0.45} }, spec.CheckDistance, spec.HintBack},
+		{"eyes too high", func(s *fixture.Scene) { s.EyeAt = [2]float64{0.5, 0.22} }, spec.CheckHeight, spec.HintSeat},
+		{"rotated 6°", func(s *fixture.Scene) { s.Rotate = 6 }, spec.CheckLevel, spec.HintStraight},
+		{"blurred", func(s *fixture.Scene) { s.Blur = 4 }, spec.CheckSharp, spec.HintStill},
+		{"darkened", func(s *fixture.Scene) { s.Gain = 0.35 }, spec.CheckLight, spec.HintLight},
+		{"busy background", func(s *fixture.Scene) { s.Busy = busy }, spec.CheckBackground, spec.HintBackground},
 	}
 	for _, name := range liveBases {
 		for _, d := range defects {
@@ -71,7 +72,7 @@ func TestLiveChecksFailExactlyTheMatchingCheck(t *testing.T) {
 	}
 }
 
-// The checks come in the order of DESIGN §4, whatever fails.
+// The checks come in spec.LiveOrder, whatever fails.
 func TestLiveReportOrder(t *testing.T) {
 	e := newTestEngine(t)
 	fr := compose(t, "pigo_sample", liveScene())
@@ -80,12 +81,12 @@ func TestLiveReportOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Checks) != len(LiveOrder) {
-		t.Fatalf("%d checks, want %d", len(r.Checks), len(LiveOrder))
+	if len(r.Checks) != len(spec.LiveOrder) {
+		t.Fatalf("%d checks, want %d", len(r.Checks), len(spec.LiveOrder))
 	}
 	for i, c := range r.Checks {
-		if c.ID != LiveOrder[i] {
-			t.Errorf("check %d is %s, want %s", i, c.ID, LiveOrder[i])
+		if c.ID != spec.LiveOrder[i] {
+			t.Errorf("check %d is %s, want %s", i, c.ID, spec.LiveOrder[i])
 		}
 	}
 }
@@ -99,7 +100,7 @@ func TestLiveNoFaceAndTwoFaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := r.Get(CheckOneFace); c.Pass || c.Value != 0 || r.Hint() != HintNoFace {
+	if c, _ := r.Get(spec.CheckOneFace); c.Pass || c.Value != 0 || r.Hint() != spec.HintNoFace {
 		t.Errorf("empty frame: %+v, hint %q", c, r.Hint())
 	}
 	// two people in the middle of the frame (the camera's field is what
@@ -115,7 +116,7 @@ func TestLiveNoFaceAndTwoFaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := r.Get(CheckOneFace); c.Pass || c.Value != 2 || r.Hint() != HintOneFace {
+	if c, _ := r.Get(spec.CheckOneFace); c.Pass || c.Value != 2 || r.Hint() != spec.HintOneFace {
 		t.Errorf("two people: %+v, hint %q", c, r.Hint())
 	}
 }
@@ -131,7 +132,7 @@ func TestLiveCalibratedBackdrop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := DeltaE(bd.Mean, LabOf(RGB{100, 197, 255})); d > 3 || bd.Spread > 3 {
+	if d := DeltaE(bd.Mean, LabOf(spec.RGB{R: 100, G: 197, B: 255})); d > 3 || bd.Spread > 3 {
 		t.Errorf("learnt backdrop %+v is %.1f ΔE from the light blue it was made of", bd, d)
 	}
 	fr := compose(t, "pigo_sample", liveScene())
@@ -148,18 +149,18 @@ func TestLiveCalibratedBackdrop(t *testing.T) {
 	if r, err = e.Analyze(fr2.Img, p, &bd); err != nil {
 		t.Fatal(err)
 	}
-	wantReport(t, r, CheckBackground)
+	wantReport(t, r, spec.CheckBackground)
 }
 
 func TestLiveBadInput(t *testing.T) {
 	e := newTestEngine(t)
 	empty := gocv.NewMat()
 	defer empty.Close()
-	if _, err := e.Analyze(empty, profile(t, "chsi"), nil); !errors.Is(err, ErrBadImage) {
-		t.Errorf("empty frame: %v, want ErrBadImage", err)
+	if _, err := e.Analyze(empty, profile(t, "chsi"), nil); !errors.Is(err, spec.ErrBadImage) {
+		t.Errorf("empty frame: %v, want spec.ErrBadImage", err)
 	}
-	if _, err := LearnBackdrop(empty); !errors.Is(err, ErrBadImage) {
-		t.Errorf("LearnBackdrop(empty): %v, want ErrBadImage", err)
+	if _, err := LearnBackdrop(empty); !errors.Is(err, spec.ErrBadImage) {
+		t.Errorf("LearnBackdrop(empty): %v, want spec.ErrBadImage", err)
 	}
 }
 
@@ -186,7 +187,7 @@ func TestAnalyzeScaledMatchesFullFrame(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, id := range []CheckID{CheckDistance, CheckCentre, CheckHeight} {
+		for _, id := range []spec.CheckID{spec.CheckDistance, spec.CheckCentre, spec.CheckHeight} {
 			a, _ := full.Get(id)
 			b, _ := reduced.Get(id)
 			if a.Pass != b.Pass || math.Abs(a.Value-b.Value) > 0.03*math.Max(1, math.Abs(a.Value)) {

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"gradphoto/spec"
 	"image"
 	"math"
 	"strings"
@@ -14,21 +15,21 @@ import (
 // backgroundCheck: the background beside and above the head is plain (low
 // gradient energy and colour spread), close to the calibrated backdrop when
 // there is one, and the clothes differ from it.
-func backgroundCheck(frame gocv.Mat, f face.Face, bd *Backdrop) (Check, error) {
+func backgroundCheck(frame gocv.Mat, f face.Face, bd *Backdrop) (spec.Check, error) {
 	small := thumbnail(frame, bgCheckWidth)
 	defer small.Close()
 	px, err := newLabPixels(small)
 	if err != nil {
-		return Check{}, fmt.Errorf("background: %w", err)
+		return spec.Check{}, fmt.Errorf("background: %w", err)
 	}
 	k := float64(small.Cols()) / float64(frame.Cols())
 	bands := backgroundBands(f, k, px.w, px.h)
 	bg := px.regionStats(bands...)
 	if bg.N < 100 {
-		return Check{ID: CheckBackground, Pass: true, Unit: "gradient", Note: "background hardly visible"}, nil
+		return spec.Check{ID: spec.CheckBackground, Pass: true, Unit: "gradient", Note: "background hardly visible"}, nil
 	}
 	grad := px.meanGradient(bands...)
-	c := atMost(CheckBackground, grad, maxBgGradient, "gradient", HintBackground)
+	c := atMost(spec.CheckBackground, grad, maxBgGradient, "gradient", spec.HintBackground)
 	var notes []string
 	notes = append(notes, fmt.Sprintf("spread ΔE %.1f (≤ %.0f)", bg.Spread, maxBgSpread))
 	c.Pass = c.Pass && bg.Spread <= maxBgSpread

@@ -20,15 +20,15 @@ func BenchmarkLiveChecks720p(b *testing.B) {
 	}
 }
 
-// BenchmarkStandardize1080p: one 1920×1080 kiosk still to a checked chsi
+// BenchmarkStandardise1080p: one 1920×1080 kiosk still to a checked chsi
 // JPEG (budget 150 ms on one core).
-func BenchmarkStandardize1080p(b *testing.B) {
+func BenchmarkStandardise1080p(b *testing.B) {
 	e := newTestEngine(b)
 	p := profile(b, "chsi")
 	fr := compose(b, "pigo_sample", kioskScene(image.Pt(1920, 1080), 330))
 	defer fr.Close()
 	for b.Loop() {
-		if _, err := e.Standardize(fr.Img, p, Options{}); err != nil {
+		if _, err := e.Standardise(fr.Img, p, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package imaging
 
 import (
+	"gradphoto/spec"
 	"image"
 	"math"
 
@@ -25,7 +26,7 @@ func labFrom8(l, a, b uint8) Lab {
 }
 
 // LabOf converts an sRGB colour to Lab with OpenCV, as images are converted.
-func LabOf(c RGB) Lab {
+func LabOf(c spec.RGB) Lab {
 	px := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(float64(c.B), float64(c.G), float64(c.R), 0), 1, 1, gocv.MatTypeCV8UC3)
 	defer px.Close()
 	lab := gocv.NewMat()

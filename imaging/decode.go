@@ -3,6 +3,7 @@ package imaging
 import (
 	"bytes"
 	"fmt"
+	"gradphoto/spec"
 
 	"gocv.io/x/gocv"
 )
@@ -20,7 +21,7 @@ func Decode(data []byte) (gocv.Mat, error) {
 		if err == nil {
 			img.Close()
 		}
-		return gocv.Mat{}, fmt.Errorf("imaging: decode: %w: cannot decode", ErrBadImage)
+		return gocv.Mat{}, fmt.Errorf("imaging: decode: %w: cannot decode", spec.ErrBadImage)
 	}
 	return img, nil
 }
@@ -39,14 +40,14 @@ func complete(data []byte) error {
 	switch {
 	case bytes.HasPrefix(data, jpegStart):
 		if !bytes.HasSuffix(tail, jpegEnd) {
-			return fmt.Errorf("%w: JPEG is cut off (no end marker)", ErrBadImage)
+			return fmt.Errorf("%w: JPEG is cut off (no end marker)", spec.ErrBadImage)
 		}
 	case bytes.HasPrefix(data, pngStart):
 		if !bytes.HasSuffix(tail, pngEnd) {
-			return fmt.Errorf("%w: PNG is cut off (no IEND chunk)", ErrBadImage)
+			return fmt.Errorf("%w: PNG is cut off (no IEND chunk)", spec.ErrBadImage)
 		}
 	default:
-		return fmt.Errorf("%w: not a JPEG or PNG file", ErrBadImage)
+		return fmt.Errorf("%w: not a JPEG or PNG file", spec.ErrBadImage)
 	}
 	return nil
 }

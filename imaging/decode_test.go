@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"errors"
+	"gradphoto/spec"
 	"image"
 	"testing"
 
@@ -32,8 +33,8 @@ func TestDecode(t *testing.T) {
 		}
 		img.Close()
 		for _, cut := range []int{len(data) - 1, len(data) / 2, 10, 2, 0} {
-			if _, err := Decode(data[:cut]); !errors.Is(err, ErrBadImage) {
-				t.Errorf("%s cut to %d bytes: %v, want ErrBadImage", ext, cut, err)
+			if _, err := Decode(data[:cut]); !errors.Is(err, spec.ErrBadImage) {
+				t.Errorf("%s cut to %d bytes: %v, want spec.ErrBadImage", ext, cut, err)
 			}
 		}
 	}
@@ -53,7 +54,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		img, err := Decode(b)
 		if err != nil {
-			if !errors.Is(err, ErrBadImage) {
+			if !errors.Is(err, spec.ErrBadImage) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"gradphoto/spec"
 	"math"
 )
 
@@ -28,12 +29,12 @@ type head struct {
 // range, as close to the middles as it can, preferring not to upscale. It
 // searches a grid: the quantities are few and the answer need not be exact
 // to the pixel.
-func solveFit(p Profile, h head) (cropFit, error) {
+func solveFit(p spec.Profile, h head) (cropFit, error) {
 	sLo, sHi, err := scaleRange(p, h)
 	if err != nil {
 		return cropFit{}, err
 	}
-	eyes := Range{float64(p.Height) * 0.25, float64(p.Height) * 0.6}
+	eyes := spec.Range{Min: float64(p.Height) * 0.25, Max: float64(p.Height) * 0.6}
 	if p.EyeLine != nil {
 		eyes = *p.EyeLine
 	}
@@ -49,21 +50,21 @@ func solveFit(p Profile, h head) (cropFit, error) {
 		}
 	}
 	if math.IsInf(bestCost, 1) {
-		return cropFit{}, fmt.Errorf("%w (head top %.0f px above the eyes at face width %.0f px)", ErrNoFit, h.TopUp, h.Width)
+		return cropFit{}, fmt.Errorf("%w (head top %.0f px above the eyes at face width %.0f px)", spec.ErrNoFit, h.TopUp, h.Width)
 	}
 	return best, nil
 }
 
 // scaleRange is the range of scales that keep the face size in range
 // without more than maxUpscale.
-func scaleRange(p Profile, h head) (float64, float64, error) {
+func scaleRange(p spec.Profile, h head) (float64, float64, error) {
 	size, r := h.Width, p.FaceWidth
 	if r == nil {
 		size, r = h.TopUp+h.ChinDown, p.HeadHeight
 	}
 	lo, hi := r.Min/size, r.Max/size
 	if lo > maxUpscale {
-		return 0, 0, fmt.Errorf("%w (needs %.2f×)", ErrFaceTooSmall, lo)
+		return 0, 0, fmt.Errorf("%w (needs %.2f×)", spec.ErrFaceTooSmall, lo)
 	}
 	return lo, math.Min(hi, maxUpscale), nil
 }
@@ -71,9 +72,9 @@ func scaleRange(p Profile, h head) (float64, float64, error) {
 // fitCost is how far (in half-ranges, squared) each quantity lies from the
 // middle of its range, plus a penalty for upscaling; ok is false when a
 // quantity leaves its range.
-func fitCost(p Profile, h head, s, eyeY float64) (float64, bool) {
+func fitCost(p spec.Profile, h head, s, eyeY float64) (float64, bool) {
 	cost := 0.0
-	add := func(r *Range, v float64) bool {
+	add := func(r *spec.Range, v float64) bool {
 		if r == nil {
 			return true
 		}

@@ -1,6 +1,8 @@
 package imaging
 
 import (
+	"gradphoto/assets"
+	"gradphoto/spec"
 	"image"
 	"image/color"
 	"math"
@@ -22,9 +24,19 @@ func newTestEngine(t testing.TB) *Engine {
 	return e
 }
 
-func profile(t testing.TB, name string) Profile {
+// shippedProfiles are the profiles in assets.
+func shippedProfiles(t testing.TB) spec.Profiles {
 	t.Helper()
-	p, err := shippedTB(t).Get(name)
+	ps, err := spec.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func profile(t testing.TB, name string) spec.Profile {
+	t.Helper()
+	p, err := shippedProfiles(t).Get(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"gradphoto/spec"
 
 	"gocv.io/x/gocv"
 )
@@ -18,7 +19,7 @@ const maxQuality = 100
 // encodeJPEG encodes img at the highest quality (≥ p.MinQuality) whose file
 // fits p.MaxKB, found by bisection (file size grows with quality), then
 // checks p.MinKB and writes p.DPI into the JFIF header.
-func encodeJPEG(img gocv.Mat, p Profile) ([]byte, int, error) {
+func encodeJPEG(img gocv.Mat, p spec.Profile) ([]byte, int, error) {
 	lo, hi := p.MinQuality, maxQuality
 	best, bestQ := []byte(nil), 0
 	for lo <= hi {

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"gradphoto/spec"
 	"image"
 	"math"
 	"slices"
@@ -11,7 +12,8 @@ import (
 	"gradphoto/imaging/face"
 )
 
-// Thresholds of the photo checks (a finished photo, DESIGN §3 step 7).
+// Thresholds of the photo checks (run on a finished photo, the last step of
+// standardisation).
 const (
 	maxPhotoRoll     = 1.5  // degrees: standardisation levels to ≤ 1°, plus measurement noise
 	maxBgColourDE    = 6.0  // ΔE of the background from the profile colour
@@ -24,52 +26,52 @@ const (
 // bytes): pixel size, file size, dpi, one face, face width, eye line, head
 // top (and head height), centring, level eyes, open eyes, light, sharpness
 // and the background colour. It measures everything on the file itself.
-func (e *Engine) CheckPhoto(data []byte, p Profile) (Report, error) {
+func (e *Engine) CheckPhoto(data []byte, p spec.Profile) (spec.Report, error) {
 	img, err := Decode(data)
 	if err != nil {
-		return Report{}, fmt.Errorf("imaging: check photo: %w", err)
+		return spec.Report{}, fmt.Errorf("imaging: check photo: %w", err)
 	}
 	defer img.Close()
-	var r Report
+	var r spec.Report
 	fileRules(&r, data, img, p)
 	if err := e.faceRules(&r, img, p); err != nil {
-		return Report{}, fmt.Errorf("imaging: check photo: %w", err)
+		return spec.Report{}, fmt.Errorf("imaging: check photo: %w", err)
 	}
 	return r, nil
 }
 
 // fileRules: pixel size, KB range and dpi.
-func fileRules(r *Report, data []byte, img gocv.Mat, p Profile) {
-	size := within(CheckSize, float64(img.Cols()), float64(p.Width), float64(p.Width), "px wide", HintNone)
+func fileRules(r *spec.Report, data []byte, img gocv.Mat, p spec.Profile) {
+	size := within(spec.CheckSize, float64(img.Cols()), float64(p.Width), float64(p.Width), "px wide", spec.HintNone)
 	size.Pass = size.Pass && img.Rows() == p.Height
 	size.Note = fmt.Sprintf("%d×%d, want %d×%d", img.Cols(), img.Rows(), p.Width, p.Height)
-	r.add(size)
+	r.Add(size)
 	if p.MinKB > 0 || p.MaxKB > 0 {
 		hi := float64(p.MaxKB)
 		if p.MaxKB == 0 {
 			hi = math.Inf(1)
 		}
-		r.add(within(CheckFileSize, float64(len(data))/1024, float64(p.MinKB), hi, "KB", HintNone))
+		r.Add(within(spec.CheckFileSize, float64(len(data))/1024, float64(p.MinKB), hi, "KB", spec.HintNone))
 	}
 	x, y := JFIFDensity(data)
-	dpi := within(CheckDPI, float64(x), float64(p.DPI), float64(p.DPI), "dpi", HintNone)
+	dpi := within(spec.CheckDPI, float64(x), float64(p.DPI), float64(p.DPI), "dpi", spec.HintNone)
 	dpi.Pass = dpi.Pass && x == y
-	r.add(dpi)
+	r.Add(dpi)
 }
 
 // faceRules: everything measured on the face and around it.
-func (e *Engine) faceRules(r *Report, img gocv.Mat, p Profile) error {
+func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile) error {
 	faces, err := e.det.Detect(img, face.Still)
 	if err != nil {
 		return err
 	}
 	faces = significant(faces)
-	r.add(within(CheckOneFace, float64(len(faces)), 1, 1, "faces", HintOneFace))
-	ids := []CheckID{CheckEyes, CheckFaceWidth, CheckEyeLine, CheckHeadTop, CheckCentre, CheckLevel,
-		CheckLight, CheckSharp, CheckBgColour}
+	r.Add(within(spec.CheckOneFace, float64(len(faces)), 1, 1, "faces", spec.HintOneFace))
+	ids := []spec.CheckID{spec.CheckEyes, spec.CheckFaceWidth, spec.CheckEyeLine, spec.CheckHeadTop, spec.CheckCentre, spec.CheckLevel,
+		spec.CheckLight, spec.CheckSharp, spec.CheckBgColour}
 	if len(faces) != 1 {
 		for _, id := range ids {
-			r.add(Check{ID: id, Note: noteNeedsOneFace})
+			r.Add(spec.Check{ID: id, Note: noteNeedsOneFace})
 		}
 		return nil
 	}
@@ -78,7 +80,7 @@ func (e *Engine) faceRules(r *Report, img gocv.Mat, p Profile) error {
 	if err != nil {
 		return err
 	}
-	r.add(eyesCheck(eyes))
+	r.Add(eyesCheck(eyes))
 	px, err := newLabPixels(img)
 	if err != nil {
 		return err
@@ -88,42 +90,42 @@ func (e *Engine) faceRules(r *Report, img gocv.Mat, p Profile) error {
 	if err != nil {
 		return err
 	}
-	r.add(light)
-	r.add(sharp)
-	r.add(bgColourCheck(px, f, p, headTopOf(r)))
+	r.Add(light)
+	r.Add(sharp)
+	r.Add(bgColourCheck(px, f, p, headTopOf(r)))
 	return nil
 }
 
 // headTopOf returns the measured head top of the report (0 when none).
-func headTopOf(r *Report) float64 {
-	if c, ok := r.Get(CheckHeadTop); ok && c.Unit != "" && c.Note == "" {
+func headTopOf(r *spec.Report) float64 {
+	if c, ok := r.Get(spec.CheckHeadTop); ok && c.Unit != "" && c.Note == "" {
 		return c.Value
 	}
 	return 0
 }
 
 // geometryRules: face width, eye line, head top, head height, centre, level.
-func geometryRules(r *Report, f face.Face, p Profile, px labPixels) {
+func geometryRules(r *spec.Report, f face.Face, p spec.Profile, px labPixels) {
 	if p.FaceWidth != nil {
-		r.add(within(CheckFaceWidth, f.Width(), p.FaceWidth.Min, p.FaceWidth.Max, "px", HintNone))
+		r.Add(within(spec.CheckFaceWidth, f.Width(), p.FaceWidth.Min, p.FaceWidth.Max, "px", spec.HintNone))
 	}
 	if p.EyeLine != nil {
-		r.add(within(CheckEyeLine, f.EyeMid().Y, p.EyeLine.Min, p.EyeLine.Max, "px from top", HintNone))
+		r.Add(within(spec.CheckEyeLine, f.EyeMid().Y, p.EyeLine.Min, p.EyeLine.Max, "px from top", spec.HintNone))
 	}
 	top, ok := photoHeadTop(px, f)
 	switch {
 	case !ok:
-		r.add(Check{ID: CheckHeadTop, Unit: "px from top", Note: "head top not found against the background"})
+		r.Add(spec.Check{ID: spec.CheckHeadTop, Unit: "px from top", Note: "head top not found against the background"})
 	case p.HeadTop != nil:
-		r.add(within(CheckHeadTop, top, p.HeadTop.Min, p.HeadTop.Max, "px from top", HintNone))
+		r.Add(within(spec.CheckHeadTop, top, p.HeadTop.Min, p.HeadTop.Max, "px from top", spec.HintNone))
 	}
 	if ok && p.HeadHeight != nil {
-		r.add(within(CheckHeadHeight, f.Chin().Y-top, p.HeadHeight.Min, p.HeadHeight.Max, "px", HintNone))
+		r.Add(within(spec.CheckHeadHeight, f.Chin().Y-top, p.HeadHeight.Min, p.HeadHeight.Max, "px", spec.HintNone))
 	}
 	off := (f.Centre().X - float64(px.w)/2) / float64(px.w) * 100
 	tol := p.CentreTolerance * 100
-	r.add(within(CheckCentre, off, -tol, tol, "% of width", HintNone))
-	r.add(levelCheck(f, maxPhotoRoll))
+	r.Add(within(spec.CheckCentre, off, -tol, tol, "% of width", spec.HintNone))
+	r.Add(levelCheck(f, maxPhotoRoll))
 }
 
 // photoHeadTop finds the head top of a finished photo: the background colour
@@ -151,10 +153,10 @@ func photoHeadTop(px labPixels, f face.Face) (float64, bool) {
 
 // bgColourCheck: the background beside and above the head is one of the
 // profile's colours, flat.
-func bgColourCheck(px labPixels, f face.Face, p Profile, headTop float64) Check {
+func bgColourCheck(px labPixels, f face.Face, p spec.Profile, headTop float64) spec.Check {
 	st := px.regionStats(photoBands(f, px.w, px.h, headTop)...)
 	if st.N < 100 {
-		return Check{ID: CheckBgColour, Unit: "ΔE", Note: "background hardly visible"}
+		return spec.Check{ID: spec.CheckBgColour, Unit: "ΔE", Note: "background hardly visible"}
 	}
 	best, name := math.Inf(1), ""
 	for _, n := range p.BackgroundOptions() {
@@ -162,7 +164,7 @@ func bgColourCheck(px labPixels, f face.Face, p Profile, headTop float64) Check 
 			best, name = d, n
 		}
 	}
-	c := atMost(CheckBgColour, best, maxBgColourDE, "ΔE", HintBackground)
+	c := atMost(spec.CheckBgColour, best, maxBgColourDE, "ΔE", spec.HintBackground)
 	c.Note = fmt.Sprintf("closest: %s; spread ΔE %.1f (≤ %.0f)", name, st.Spread, maxBgColourSprd)
 	c.Pass = c.Pass && st.Spread <= maxBgColourSprd
 	return c

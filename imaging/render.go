@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"gradphoto/spec"
 	"image"
 	"image/color"
 	"math"
@@ -28,7 +29,7 @@ type layout struct {
 	eyeY     float64
 }
 
-func newLayout(f face.Face, cv *canvas, p Profile, fit cropFit) layout {
+func newLayout(f face.Face, cv *canvas, p spec.Profile, fit cropFit) layout {
 	s, eye, roll := fit.Scale, f.EyeMid(), f.Roll()
 	cxL := levelScale(eye, roll, 1, face.Point{}).apply(f.Centre()).X
 	origin := face.Point{X: cxL - float64(p.Width)/2/s, Y: eye.Y - fit.EyeY/s}
@@ -44,7 +45,7 @@ func newLayout(f face.Face, cv *canvas, p Profile, fit cropFit) layout {
 
 // render makes the output image: the levelled, scaled crop with the
 // background replaced by bg through a soft alpha matte. The caller closes it.
-func render(src gocv.Mat, f face.Face, cv *canvas, seg segmentation, p Profile, fit cropFit, bg RGB) (gocv.Mat, error) {
+func render(src gocv.Mat, f face.Face, cv *canvas, seg segmentation, p spec.Profile, fit cropFit, bg spec.RGB) (gocv.Mat, error) {
 	l := newLayout(f, cv, p, fit)
 	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
 	crop := renderCrop(src, f, l, fill)
@@ -181,9 +182,9 @@ func cutCheck(inside []uint8, alpha []float32, l layout) error {
 	limit := int(maxCutShare * float64(h))
 	switch {
 	case head > limit:
-		return ErrHeadCut
+		return spec.ErrHeadCut
 	case body > limit:
-		return fmt.Errorf("%w (%d px along the edge)", ErrShouldersCut, body)
+		return fmt.Errorf("%w (%d px along the edge)", spec.ErrShouldersCut, body)
 	}
 	return nil
 }
@@ -199,7 +200,7 @@ func nextToOutside(inside []uint8, w, h, x, y int) bool {
 
 // composite blends the crop over the background colour through alpha, with
 // a light white balance when the backdrop is neutral. The caller closes it.
-func composite(crop gocv.Mat, alpha []float32, inside []uint8, bg RGB) (gocv.Mat, error) {
+func composite(crop gocv.Mat, alpha []float32, inside []uint8, bg spec.RGB) (gocv.Mat, error) {
 	src, err := crop.DataPtrUint8()
 	if err != nil {
 		return gocv.Mat{}, err
@@ -233,7 +234,7 @@ func neutralGains(bgr []uint8, alpha []float32, inside []uint8) [3]float32 {
 	if n < 500 {
 		return one
 	}
-	mean := RGB{B: uint8(sum[0] / n), G: uint8(sum[1] / n), R: uint8(sum[2] / n)}
+	mean := spec.RGB{B: uint8(sum[0] / n), G: uint8(sum[1] / n), R: uint8(sum[2] / n)}
 	if LabOf(mean).Chroma() > neutralChroma {
 		return one
 	}

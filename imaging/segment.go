@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"gradphoto/spec"
 	"image"
 	"math"
 	"slices"
@@ -147,7 +148,7 @@ func segment(c *canvas) (segmentation, error) {
 		}
 	}
 	if len(samples) < minPlainN {
-		return segmentation{}, fmt.Errorf("%w: too little background visible", ErrNotSegmented)
+		return segmentation{}, fmt.Errorf("%w: too little background visible", spec.ErrNotSegmented)
 	}
 	s := segmentation{}
 	var share float64
@@ -155,7 +156,7 @@ func segment(c *canvas) (segmentation, error) {
 	grad := px.meanGradientAt(samples)
 	if share < minInliers || s.spread > plainSpread || grad > plainGradient {
 		return segmentation{}, fmt.Errorf("%w (%.0f%% of it matches one colour, spread ΔE %.1f, gradient %.1f)",
-			ErrBusyBackdrop, share*100, s.spread, grad)
+			spec.ErrBusyBackdrop, share*100, s.spread, grad)
 	}
 	if err := s.byColour(c, px); err != nil {
 		return segmentation{}, err

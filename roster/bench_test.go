@@ -14,7 +14,7 @@ const benchRows = 50000
 
 // BenchmarkRosterImport50k: one op parses a realistic 50 000-row CSV and
 // imports it into a fresh store (open + migrate + one upsert transaction).
-// Budget (DESIGN §7): ≤ 3 s per op on one core.
+// Budget: ≤ 3 s per op on one core (docs/ARCHITECTURE.md, budgets).
 func BenchmarkRosterImport50k(b *testing.B) {
 	path := writeFile(b, "roster.csv", []byte(csvText(headerZh, genRows(benchRows, 42))))
 	benchImport(b, path)

@@ -1,4 +1,4 @@
-// Package store keeps GradPhoto's data in one SQLite file (DESIGN §5).
+// Package store keeps GradPhoto's data in one SQLite file.
 //
 // A Store holds two connection pools on the same file: one writer
 // connection (every write transaction is BEGIN IMMEDIATE, so writers queue

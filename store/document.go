@@ -38,10 +38,7 @@ func (s *Store) saveDocument(ctx context.Context, sessionID string, side app.Car
 	if side != app.CardFront && side != app.CardBack {
 		return "", fmt.Errorf("unknown card side %q", side)
 	}
-	id, err := newID()
-	if err != nil {
-		return "", err
-	}
+	id := app.NewID()
 	sealed, err := s.c.seal(ad("documents.image", id), image)
 	if err != nil {
 		return "", err

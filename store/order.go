@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"gradphoto/app"
 	"time"
 )
 
@@ -49,10 +50,7 @@ func (s *Store) fillOrder(o *Order) error {
 		return fmt.Errorf("negative amount %d fen", o.AmountFen)
 	}
 	if o.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return err
-		}
+		id := app.NewID()
 		o.ID = id
 	}
 	now := s.now()

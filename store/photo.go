@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"gradphoto/app"
 	"time"
 )
 
@@ -62,10 +63,7 @@ func fillPhoto(p *Photo, now time.Time) error {
 		return fmt.Errorf("photo has no data")
 	}
 	if p.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return err
-		}
+		id := app.NewID()
 		p.ID = id
 	}
 	if p.CreatedAt.IsZero() {

@@ -111,8 +111,8 @@ func TestKioskOnStore(t *testing.T) {
 	if _, err := s.ImportRoster(ctx, []app.RosterEntry{entry}); err != nil {
 		t.Fatal(err)
 	}
-	k := app.NewKiosk(app.Deps{Roster: s, Statuses: s, Sessions: s, Audit: s,
-		Now: func() time.Time { return t0 }, NewID: func() string { id, _ := newID(); return id }})
+	k := app.NewService(app.Deps{Roster: s, Statuses: s, Sessions: s, Audit: s,
+		Now: func() time.Time { return t0 }, NewID: app.NewID})
 	if err := k.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/mattn/go-sqlite3"
 
 	"gradphoto/app"
@@ -258,15 +257,6 @@ func unknownSession(err error, sessionID string) error {
 		return fmt.Errorf("session %q: %w", sessionID, app.ErrNotFound)
 	}
 	return err
-}
-
-// newID makes a UUIDv7: time-ordered, made offline without collisions.
-func newID() (string, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return "", err
-	}
-	return id.String(), nil
 }
 
 // timeFormat is RFC 3339 with a fixed nine-digit fraction and always Z,

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,12 +9,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-	"gocv.io/x/gocv"
 
 	"gradphoto/app"
-	"gradphoto/assets"
 	"gradphoto/camera"
-	"gradphoto/imaging"
+	"gradphoto/capture"
+	"gradphoto/capture/opencv"
 	"gradphoto/internal/fixture"
 )
 
@@ -76,39 +74,21 @@ func writeClip(t *testing.T, seconds float64) string {
 	}
 	defer ph.Close()
 	path := filepath.Join(t.TempDir(), "settled.mp4")
-	w, err := gocv.VideoWriterFile(path, "avc1", 30, 1280, 720, true)
-	if err != nil {
+	if err := fixture.WriteStillClip(path, ph, fixture.Scene{FaceWidth: 250, Level: true}, seconds); err != nil {
 		t.Fatal(err)
-	}
-	defer w.Close()
-	for i := 0; i < int(seconds*30); i++ {
-		s := fixture.Scene{Size: image.Pt(1280, 720), FaceWidth: 250, ExtendBody: true, Level: true, Seed: int64(i)}
-		fr, err := fixture.Compose(ph, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(fr.Img); err != nil {
-			t.Fatal(err)
-		}
-		fr.Close()
 	}
 	return path
 }
 
 // newCamRig is a kiosk with the camera playing clips per purpose.
-func newCamRig(t *testing.T, l *uiLoop, p app.Policy, clips map[string]string) *rig {
+func newCamRig(t *testing.T, l *uiLoop, p app.Policy, clips map[capture.Purpose]string) *rig {
 	t.Helper()
-	r := newRig(t, Config{})
-	profiles, err := imaging.LoadProfiles(assets.Profiles, "profiles")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := newCamHost("", profiles[imaging.DefaultProfile])
-	cam.files = clips
-	l.run(func() { r.k = NewKiosk(r.win, NewService(r.st, p), cam, Config{}) })
+	r := newRig(t, config{})
+	cam := opencv.New(capture.Config{Clips: clips, Profile: previewProfile(t)})
+	l.run(func() { r.k = newShell(r.win, newService(r.st, p), cam, config{}) })
 	t.Cleanup(func() {
-		l.run(func() { r.k.Stop() })
-		cam.close()
+		l.run(func() { r.k.stop() })
+		cam.Close()
 	})
 	return r
 }
@@ -119,7 +99,7 @@ func newCamRig(t *testing.T, l *uiLoop, p app.Policy, clips map[string]string) *
 func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	l := startUILoop(t)
 	clip := writeClip(t, 3)
-	r := newCamRig(t, l, app.Policy{}, map[string]string{purposeFace: clip})
+	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: clip})
 	l.run(func() {
 		r.walkToIdentity(t)
 		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
@@ -130,8 +110,8 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	l.waitStep(t, r, app.StepCapture, 5*time.Second)
 	l.waitStep(t, r, app.StepStandardise, 60*time.Second)
 	l.run(func() {
-		if !r.k.shot.report.Pass() || r.k.standardise.accept.Disabled() {
-			t.Fatalf("the standardised photo does not pass: %+v", r.k.shot.report.Failed())
+		if !r.k.shot.Report.Pass() || r.k.standardise.accept.Disabled() {
+			t.Fatalf("the standardised photo does not pass: %+v", r.k.shot.Report.Failed())
 		}
 		test.Tap(r.k.standardise.accept)
 	})
@@ -176,9 +156,9 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 // camera (here the demo clips) before the roster match.
 func TestIdentityCardsWithFileCamera(t *testing.T) {
 	l := startUILoop(t)
-	clips := map[string]string{}
-	for _, p := range []string{purposeCardFront, purposeCardBack} {
-		path, err := camera.DemoClip(demoClips[p])
+	clips := map[capture.Purpose]string{}
+	for p, name := range map[capture.Purpose]string{capture.PurposeCardFront: "card-front.mp4", capture.PurposeCardBack: "card-back.mp4"} {
+		path, err := camera.DemoClip(name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,7 @@ import (
 
 // confirmScreen is the final "after approval nothing can be changed".
 type confirmScreen struct {
-	k       *Kiosk
+	k       *shell
 	confirm *widget.Button
 	retake  *widget.Button
 }
@@ -34,7 +34,7 @@ func (s *confirmScreen) content() fyne.CanvasObject {
 		who.Add(paragraph(e.Major + " · " + e.Degree))
 	}
 	warn := container.NewHBox(widget.NewIcon(theme.WarningIcon()), text(lang.L("confirm.warning"), 24, colError, true))
-	body := container.NewGridWithColumns(2, photo(s.k.shot.standard, 300, 400),
+	body := container.NewGridWithColumns(2, photo(s.k.shot.Standard, 300, 400),
 		container.NewVBox(who, paragraph(lang.L(paymentKey(sess.Payment)))))
 	top := container.NewVBox(heading(lang.L("confirm.title")), warn)
 	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.retake}, s.confirm), nil, nil, card(body))

@@ -11,7 +11,7 @@ import (
 
 // consentScreen shows the versioned privacy notice; going on needs the tick.
 type consentScreen struct {
-	k       *Kiosk
+	k       *shell
 	agreed  bool
 	check   *widget.Check
 	accept  *widget.Button

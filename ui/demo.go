@@ -3,16 +3,10 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
-	"sort"
 	"strings"
 	"time"
 
-	"gocv.io/x/gocv"
-
 	"gradphoto/app"
-	"gradphoto/camera"
-	"gradphoto/imaging"
 	"gradphoto/store"
 )
 
@@ -29,11 +23,11 @@ var (
 func demoNumber(d17 string) string { return d17 + string(app.CheckChar(d17)) }
 
 // demoScreens opens each named screen in the state it shows.
-var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
-	"welcome":  func(context.Context, *Kiosk) error { return nil },
-	"consent":  func(ctx context.Context, k *Kiosk) error { return k.svc.Start(ctx) },
+var demoScreens = map[string]func(ctx context.Context, k *shell) error{
+	"welcome":  func(context.Context, *shell) error { return nil },
+	"consent":  func(ctx context.Context, k *shell) error { return k.svc.Start(ctx) },
 	"identity": demoIdentity,
-	"identity-error": func(ctx context.Context, k *Kiosk) error {
+	"identity-error": func(ctx context.Context, k *shell) error {
 		if err := demoIdentity(ctx, k); err != nil {
 			return err
 		}
@@ -41,10 +35,10 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 		k.identity.onNext()
 		return nil
 	},
-	"eligibility":          func(ctx context.Context, k *Kiosk) error { return demoSubmit(ctx, k, demoGraduate) },
+	"eligibility":          func(ctx context.Context, k *shell) error { return demoSubmit(ctx, k, demoGraduate) },
 	"eligibility-notfound": demoNotFound,
-	"status":               func(ctx context.Context, k *Kiosk) error { return k.svc.OpenStatus(ctx) },
-	"status-rejected": func(ctx context.Context, k *Kiosk) error {
+	"status":               func(ctx context.Context, k *shell) error { return k.svc.OpenStatus(ctx) },
+	"status-rejected": func(ctx context.Context, k *shell) error {
 		if err := k.svc.OpenStatus(ctx); err != nil {
 			return err
 		}
@@ -52,7 +46,7 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 		k.status.onSearch()
 		return nil
 	},
-	"cards": func(ctx context.Context, k *Kiosk) error {
+	"cards": func(ctx context.Context, k *shell) error {
 		if err := demoIdentity(ctx, k); err != nil {
 			return err
 		}
@@ -62,13 +56,13 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 	},
 	"capture":     demoCapture,
 	"standardise": demoStandardise,
-	"confirm": func(ctx context.Context, k *Kiosk) error {
+	"confirm": func(ctx context.Context, k *shell) error {
 		if err := demoStandardise(ctx, k); err != nil {
 			return err
 		}
 		return k.svc.AcceptStandard(ctx)
 	},
-	"submitted": func(ctx context.Context, k *Kiosk) error {
+	"submitted": func(ctx context.Context, k *shell) error {
 		if err := demoStandardise(ctx, k); err != nil {
 			return err
 		}
@@ -78,7 +72,7 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 		_, err := k.svc.Confirm(ctx)
 		return err
 	},
-	"idle-warning": func(ctx context.Context, k *Kiosk) error {
+	"idle-warning": func(ctx context.Context, k *shell) error {
 		if err := demoIdentity(ctx, k); err != nil {
 			return err
 		}
@@ -88,24 +82,11 @@ var demoScreens = map[string]func(ctx context.Context, k *Kiosk) error{
 	},
 }
 
-// DemoScreens lists the screen names --screen accepts.
-func DemoScreens() []string {
-	names := make([]string, 0, len(demoScreens))
-	for n := range demoScreens {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // openDemo fills the store with demo data and puts the kiosk on screen name.
-func openDemo(ctx context.Context, k *Kiosk, st *store.Store, name string) error {
+func openDemo(ctx context.Context, k *shell, st *store.Store, name string) error {
 	open, ok := demoScreens[name]
 	if !ok {
-		return fmt.Errorf("ui: unknown screen %q (one of: %s)", name, strings.Join(DemoScreens(), ", "))
-	}
-	if err := k.cam.load(); err != nil {
-		return err
+		return fmt.Errorf("ui: unknown screen %q (one of: %s)", name, strings.Join(Screens(), ", "))
 	}
 	if err := seedDemo(ctx, st); err != nil {
 		return err
@@ -127,7 +108,7 @@ func seedDemo(ctx context.Context, st *store.Store) error {
 }
 
 // demoIdentity opens the Identity screen half filled in.
-func demoIdentity(ctx context.Context, k *Kiosk) error {
+func demoIdentity(ctx context.Context, k *shell) error {
 	if err := k.svc.Start(ctx); err != nil {
 		return err
 	}
@@ -139,7 +120,7 @@ func demoIdentity(ctx context.Context, k *Kiosk) error {
 	return nil
 }
 
-func demoSubmit(ctx context.Context, k *Kiosk, e app.RosterEntry) error {
+func demoSubmit(ctx context.Context, k *shell, e app.RosterEntry) error {
 	if err := demoIdentity(ctx, k); err != nil {
 		return err
 	}
@@ -152,21 +133,11 @@ func demoSubmit(ctx context.Context, k *Kiosk, e app.RosterEntry) error {
 	return err
 }
 
-// demoCards stores both sides of the demo ID card, found by FindCard in
-// the settled end of the card clips (as the card screens would).
-func demoCards(ctx context.Context, k *Kiosk) error {
-	for side, purpose := range map[app.CardSide]string{app.CardFront: purposeCardFront, app.CardBack: purposeCardBack} {
-		frame, err := demoFrame(purpose, 0.85)
-		if err != nil {
-			return err
-		}
-		c, err := imaging.FindCard(frame, imaging.CardFaces(k.cam.cards))
-		frame.Close()
-		if err != nil {
-			return fmt.Errorf("ui: demo card %s: %w", side, err)
-		}
-		img, err := encodeJPEG(c.Image, rawJPEGQ)
-		c.Close()
+// demoCards stores both sides of the demo ID card, found in the settled
+// end of the card clips (as the card screens would).
+func demoCards(ctx context.Context, k *shell) error {
+	for _, side := range []app.CardSide{app.CardFront, app.CardBack} {
+		img, err := k.cam.DemoCard(side)
 		if err != nil {
 			return err
 		}
@@ -177,14 +148,14 @@ func demoCards(ctx context.Context, k *Kiosk) error {
 	return nil
 }
 
-func demoNotFound(ctx context.Context, k *Kiosk) error {
+func demoNotFound(ctx context.Context, k *shell) error {
 	e := demoGraduate
 	e.Number = demoNumber("44030519990101003")
 	return demoSubmit(ctx, k, e)
 }
 
 // demoCapture opens the camera screen for the demo graduate.
-func demoCapture(ctx context.Context, k *Kiosk) error {
+func demoCapture(ctx context.Context, k *shell) error {
 	if err := demoSubmit(ctx, k, demoGraduate); err != nil {
 		return err
 	}
@@ -193,51 +164,14 @@ func demoCapture(ctx context.Context, k *Kiosk) error {
 
 // demoStandardise takes a still from the settled end of the demo clip,
 // standardises it and stores the capture.
-func demoStandardise(ctx context.Context, k *Kiosk) error {
+func demoStandardise(ctx context.Context, k *shell) error {
 	if err := demoCapture(ctx, k); err != nil {
 		return err
 	}
-	still, err := demoFrame(purposeFace, 0.85)
+	sh, err := k.cam.DemoShot()
 	if err != nil {
 		return err
 	}
-	defer still.Close()
-	raw, err := encodeJPEG(still, rawJPEGQ)
-	if err != nil {
-		return err
-	}
-	res, err := k.cam.stills.Standardize(still, k.cam.profile, imaging.Options{})
-	if err != nil {
-		return err
-	}
-	k.shot = shot{raw: raw, standard: res.JPEG, report: res.Report}
-	live, err := k.cam.stills.Analyze(still, k.cam.profile, nil)
-	if err != nil {
-		return err
-	}
-	k.shot.rawReport = live
-	return k.svc.Capture(ctx, app.Shot{Raw: raw, RawReport: reportJSON(live), Standard: res.JPEG,
-		StandardReport: reportJSON(res.Report), Passed: res.Report.Pass()})
-}
-
-// demoFrame is the frame at fraction at of a purpose's demo clip (near the
-// end the person sits still, the card is held still). The caller closes it.
-func demoFrame(purpose string, at float64) (gocv.Mat, error) {
-	path, err := camera.DemoClip(demoClips[purpose])
-	if err != nil {
-		return gocv.Mat{}, err
-	}
-	defer os.Remove(path)
-	vc, err := gocv.VideoCaptureFile(path)
-	if err != nil {
-		return gocv.Mat{}, err
-	}
-	defer vc.Close()
-	vc.Set(gocv.VideoCapturePosFrames, vc.Get(gocv.VideoCaptureFrameCount)*at)
-	m := gocv.NewMat()
-	if !vc.Read(&m) || m.Empty() {
-		m.Close()
-		return gocv.Mat{}, fmt.Errorf("ui: demo clip: no frame")
-	}
-	return m, nil
+	k.shot = sh
+	return k.svc.Capture(ctx, appShot(sh))
 }

@@ -16,7 +16,7 @@ import (
 // eligibilityScreen shows the roster match: the record (masked) to confirm,
 // or what to do when there is none.
 type eligibilityScreen struct {
-	k      *Kiosk
+	k      *shell
 	record map[string]string // the matched record as shown, by caption key (tests read it)
 	enter  *widget.Button
 	back   *widget.Button

@@ -17,12 +17,12 @@ import (
 
 // rig is a kiosk UI on the Fyne test driver over a real SQLite store.
 type rig struct {
-	k   *Kiosk
+	k   *shell
 	st  *store.Store
 	win fyne.Window
 }
 
-func newRig(t *testing.T, cfg Config) *rig {
+func newRig(t *testing.T, cfg config) *rig {
 	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(kioskTheme{})
@@ -41,7 +41,7 @@ func newRig(t *testing.T, cfg Config) *rig {
 	w := test.NewWindow(nil)
 	w.Resize(windowSize)
 	t.Cleanup(w.Close)
-	return &rig{k: NewKiosk(w, NewService(st, app.Policy{}), nil, cfg), st: st, win: w}
+	return &rig{k: newShell(w, newService(st, app.Policy{}), nil, cfg), st: st, win: w}
 }
 
 func (r *rig) step() app.Step { return r.k.svc.Session().Step }
@@ -86,7 +86,7 @@ func (r *rig) walkToIdentity(t *testing.T) {
 func (r *rig) typeNumber(t *testing.T, in *numberInput, number string) {
 	t.Helper()
 	for _, c := range number {
-		b := in.keypad.Button(string(c))
+		b := in.keypad.button(string(c))
 		if b == nil {
 			t.Fatalf("keypad has no key %q", c)
 		}
@@ -95,14 +95,14 @@ func (r *rig) typeNumber(t *testing.T, in *numberInput, number string) {
 }
 
 func TestFlowWelcomeToEligibility(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	r.walkToIdentity(t)
 
 	id := r.k.identity
 	r.typeNumber(t, id.input, "99") // typed by mistake, then cleared
-	test.Tap(id.input.keypad.Button(KeyClear))
+	test.Tap(id.input.keypad.button(keyClear))
 	r.typeNumber(t, id.input, demoGraduate.Number[:17]+"7")
-	test.Tap(id.input.keypad.Button(KeyBackspace))
+	test.Tap(id.input.keypad.button(keyBackspace))
 	r.typeNumber(t, id.input, demoGraduate.Number[17:]+"9") // the 19th character is refused
 	if id.input.number != demoGraduate.Number {
 		t.Fatalf("keypad typed %q, want %q", id.input.number, demoGraduate.Number)
@@ -132,7 +132,7 @@ func TestFlowWelcomeToEligibility(t *testing.T) {
 }
 
 func TestIdentityRejectsBadCheckCharacter(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	r.walkToIdentity(t)
 	id := r.k.identity
 	r.typeNumber(t, id.input, demoGraduate.Number[:17]+"5")
@@ -142,14 +142,14 @@ func TestIdentityRejectsBadCheckCharacter(t *testing.T) {
 	if !strings.Contains(r.texts(), "校验码不对") {
 		t.Errorf("no check-character message on screen:\n%s", r.texts())
 	}
-	test.Tap(id.input.keypad.Button(KeyBackspace)) // typing clears the message
+	test.Tap(id.input.keypad.button(keyBackspace)) // typing clears the message
 	if strings.Contains(r.texts(), "校验码不对") {
 		t.Error("message stays after the number changed")
 	}
 }
 
 func TestIdentityNameRequired(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	r.walkToIdentity(t)
 	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
 	test.Tap(r.k.identity.next)
@@ -160,7 +160,7 @@ func TestIdentityNameRequired(t *testing.T) {
 }
 
 func TestNotOnRosterExplains(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	r.walkToIdentity(t)
 	r.typeNumber(t, r.k.identity.input, demoNumber("44030519990101003"))
 	test.Type(r.k.identity.nameEntry, "赵六")
@@ -173,7 +173,7 @@ func TestNotOnRosterExplains(t *testing.T) {
 }
 
 func TestLanguageToggleKeepsInput(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	r.walkToIdentity(t)
 	r.typeNumber(t, r.k.identity.input, "110105")
 	r.k.onToggleLanguage()
@@ -189,7 +189,7 @@ func TestLanguageToggleKeepsInput(t *testing.T) {
 }
 
 func TestDeclineConsentReturnsToWelcome(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	test.Tap(r.k.welcome.start)
 	test.Tap(r.k.consent.decline)
 	r.wantStep(t, app.StepWelcome)
@@ -202,7 +202,7 @@ func TestDeclineConsentReturnsToWelcome(t *testing.T) {
 }
 
 func TestStatusLookupRejectedOffersRetake(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	test.Tap(r.k.welcome.lookup)
 	r.wantStep(t, app.StepStatus)
 	r.typeNumber(t, r.k.status.input, demoRejected.Number)
@@ -219,7 +219,7 @@ func TestStatusLookupRejectedOffersRetake(t *testing.T) {
 }
 
 func TestStatusLookupNone(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newRig(t, config{})
 	test.Tap(r.k.welcome.lookup)
 	r.typeNumber(t, r.k.status.input, demoGraduate.Number)
 	test.Tap(r.k.status.search)
@@ -230,7 +230,7 @@ func TestStatusLookupNone(t *testing.T) {
 
 // The inactivity reset ends the session and clears every screen.
 func TestInactivityResetClearsEverything(t *testing.T) {
-	r := newRig(t, Config{IdleWarn: 60 * time.Millisecond, IdleTimeout: 200 * time.Millisecond})
+	r := newRig(t, config{IdleWarn: 60 * time.Millisecond, IdleTimeout: 200 * time.Millisecond})
 	r.walkToIdentity(t)
 	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
 	test.Type(r.k.identity.nameEntry, demoGraduate.Name)
@@ -243,8 +243,8 @@ func TestInactivityResetClearsEverything(t *testing.T) {
 	r.k.afterIdleReset = func() { close(reset) }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r.k.Start(ctx) // the timer starts only now: no tap races its goroutine
-	defer r.k.Stop()
+	r.k.start(ctx) // the timer starts only now: no tap races its goroutine
+	defer r.k.stop()
 	for _, ch := range []chan struct{}{warned, reset} {
 		select {
 		case <-ch:

@@ -21,7 +21,7 @@ const (
 
 // identityScreen takes the document type, the number (on the keypad) and the name.
 type identityScreen struct {
-	k           *Kiosk
+	k           *shell
 	phase       int
 	input       *numberInput
 	name        string
@@ -33,7 +33,7 @@ type identityScreen struct {
 	back        *widget.Button
 }
 
-func newIdentityScreen(k *Kiosk) *identityScreen {
+func newIdentityScreen(k *shell) *identityScreen {
 	return &identityScreen{k: k, input: newNumberInput(k)}
 }
 

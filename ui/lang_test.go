@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"gradphoto/spec"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,7 +12,6 @@ import (
 
 	"gradphoto/app"
 	"gradphoto/assets"
-	"gradphoto/imaging"
 )
 
 func translations(t *testing.T, code string) map[string]string {
@@ -83,14 +83,14 @@ func usedKeys(t *testing.T) []string {
 		keys["eligibility."+k+"_title"] = true
 		keys["eligibility."+k+"_text"] = true
 	}
-	for _, h := range []imaging.Hint{imaging.HintOneFace, imaging.HintNoFace, imaging.HintCloser, imaging.HintBack,
-		imaging.HintLeft, imaging.HintRight, imaging.HintSeat, imaging.HintStraight, imaging.HintEyes,
-		imaging.HintLight, imaging.HintStill, imaging.HintBackground} {
+	for _, h := range []spec.Hint{spec.HintOneFace, spec.HintNoFace, spec.HintCloser, spec.HintBack,
+		spec.HintLeft, spec.HintRight, spec.HintSeat, spec.HintStraight, spec.HintEyes,
+		spec.HintLight, spec.HintStill, spec.HintBackground} {
 		keys[string(h)] = true
 	}
-	for _, id := range append(append([]imaging.CheckID{}, imaging.LiveOrder...), imaging.CheckSize, imaging.CheckFileSize,
-		imaging.CheckDPI, imaging.CheckFaceWidth, imaging.CheckEyeLine, imaging.CheckHeadTop, imaging.CheckHeadHeight,
-		imaging.CheckBgColour) {
+	for _, id := range append(append([]spec.CheckID{}, spec.LiveOrder...), spec.CheckSize, spec.CheckFileSize,
+		spec.CheckDPI, spec.CheckFaceWidth, spec.CheckEyeLine, spec.CheckHeadTop, spec.CheckHeadHeight,
+		spec.CheckBgColour) {
 		keys["check."+string(id)] = true
 	}
 	for _, p := range []app.Payment{app.PaymentNone, app.PaymentPending, app.PaymentPaid, app.PaymentSchool,

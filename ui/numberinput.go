@@ -19,7 +19,7 @@ const maxNumberLen = 18
 // numberInput is the document-type choice, the big number display and the
 // keypad, shared by the Identity and Status look-up screens.
 type numberInput struct {
-	k       *Kiosk
+	k       *shell
 	doc     app.DocType
 	number  string
 	problem string // translation key of the current validation message
@@ -28,10 +28,10 @@ type numberInput struct {
 	docButtons map[app.DocType]*widget.Button
 	display    *canvas.Text
 	message    *canvas.Text
-	keypad     *Keypad
+	keypad     *keypad
 }
 
-func newNumberInput(k *Kiosk) *numberInput {
+func newNumberInput(k *shell) *numberInput {
 	return &numberInput{k: k, doc: app.DocResidentID}
 }
 
@@ -57,8 +57,8 @@ func (n *numberInput) numberBox() fyne.CanvasObject {
 
 // keys builds the keypad; letters only where the document needs them.
 func (n *numberInput) keys() fyne.CanvasObject {
-	n.keypad = NewKeypad(n.onKey)
-	n.keypad.SetLetters(n.doc != app.DocResidentID && n.doc != app.DocResidencePermit)
+	n.keypad = newKeypad(n.onKey)
+	n.keypad.setLetters(n.doc != app.DocResidentID && n.doc != app.DocResidencePermit)
 	return n.keypad
 }
 
@@ -75,7 +75,7 @@ func (n *numberInput) onDoc(d app.DocType) {
 		}
 		b.Refresh()
 	}
-	n.keypad.SetLetters(d != app.DocResidentID && d != app.DocResidencePermit)
+	n.keypad.setLetters(d != app.DocResidentID && d != app.DocResidencePermit)
 	n.refreshDisplay()
 	n.notify()
 }
@@ -90,11 +90,11 @@ func (n *numberInput) onKey(key string) {
 	n.k.touch()
 	n.problem = ""
 	switch key {
-	case KeyBackspace:
+	case keyBackspace:
 		if n.number != "" {
 			n.number = n.number[:len(n.number)-1]
 		}
-	case KeyClear:
+	case keyClear:
 		n.number = ""
 	default:
 		if utf8.RuneCountInString(n.number) < maxNumberLen {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"gradphoto/spec"
 	"slices"
 	"sync"
 	"time"
@@ -18,6 +19,8 @@ import (
 
 	"gradphoto/assets"
 	"gradphoto/camera"
+	"gradphoto/capture"
+	"gradphoto/capture/opencv"
 	"gradphoto/imaging"
 )
 
@@ -35,7 +38,7 @@ type PerfOptions struct {
 	// steer the guide and the hint, as on the capture screen.
 	NoChecks bool
 	// Profile places the guide and judges the checks (zero: the shipped default).
-	Profile imaging.Profile
+	Profile spec.Profile
 	// Size of the window (default 1280×800, the kiosk's); Fullscreen instead.
 	Size       fyne.Size
 	Fullscreen bool
@@ -43,7 +46,7 @@ type PerfOptions struct {
 
 // PerfResult is what RunPreviewPerf measured over PerfOptions.For.
 type PerfResult struct {
-	Preview    PreviewStats // FPS and latencies over the whole measured time
+	Preview    capture.PreviewStats // FPS and latencies over the whole measured time
 	Elapsed    time.Duration
 	CameraFPS  float64 // frames the camera loop read per second (last 2 s)
 	Checks     int     // live checks finished in the measured time
@@ -56,23 +59,24 @@ type PerfResult struct {
 // ms p95 31 ms max 44 ms, SetFrame p50 1.1 ms p95 1.4 ms (300 shown, 0 replaced);
 // camera 30.0 fps; checks 29.5/s, p50 21 ms p95 27 ms; over 10.0 s".
 func (r PerfResult) String() string {
-	s := fmt.Sprintf("%s; camera %.1f fps", FormatPreviewStats(r.Preview), r.CameraFPS)
+	s := fmt.Sprintf("%s; camera %.1f fps", r.Preview, r.CameraFPS)
 	if r.Checks > 0 {
-		s += fmt.Sprintf("; checks %.1f/s, p50 %s p95 %s", float64(r.Checks)/r.Elapsed.Seconds(), ms(r.CheckP50), ms(r.CheckP95))
+		s += fmt.Sprintf("; checks %.1f/s, p50 %s p95 %s", float64(r.Checks)/r.Elapsed.Seconds(),
+			r.CheckP50.Round(time.Millisecond), r.CheckP95.Round(time.Millisecond))
 	} else {
 		s += "; no checks"
 	}
 	return s + fmt.Sprintf("; over %.1f s", r.Elapsed.Seconds())
 }
 
-// Pass reports whether the measurement meets DESIGN §7 (≥ 25 fps shown,
-// p95 latency ≤ 50 ms), and if not, why.
+// Pass reports whether the measurement meets the preview's budget (≥ 25
+// fps shown, p95 latency ≤ 50 ms), and if not, why.
 func (r PerfResult) Pass() (bool, string) {
 	switch {
-	case r.Preview.FPS < PerfMinFPS:
-		return false, fmt.Sprintf("%.1f fps shown, want ≥ %d", r.Preview.FPS, PerfMinFPS)
-	case r.Preview.LatencyP95 > PerfMaxLatency:
-		return false, fmt.Sprintf("latency p95 %s, want ≤ %s", ms(r.Preview.LatencyP95), ms(PerfMaxLatency))
+	case r.Preview.FPS < capture.PerfMinFPS:
+		return false, fmt.Sprintf("%.1f fps shown, want ≥ %d", r.Preview.FPS, capture.PerfMinFPS)
+	case r.Preview.LatencyP95 > capture.PerfMaxLatency:
+		return false, fmt.Sprintf("latency p95 %s, want ≤ %s", r.Preview.LatencyP95.Round(time.Millisecond), capture.PerfMaxLatency)
 	}
 	return true, ""
 }
@@ -80,9 +84,10 @@ func (r PerfResult) Pass() (bool, string) {
 // perfChecks runs the live checks on the loop's checker goroutine and
 // records how long they take.
 type perfChecks struct {
-	eng *imaging.Engine
-	p   imaging.Profile
-	v   *Preview
+	eng    *imaging.Engine
+	p      spec.Profile
+	v      *preview
+	decide *capture.Decider // as the capture screen's run decides
 
 	mu    sync.Mutex
 	from  time.Time // record from here
@@ -107,13 +112,12 @@ func (c *perfChecks) check(f camera.Frame) {
 		return
 	}
 	// as the capture screen does: the guide's colour and the hint
-	state, hint, ok := guideFor(r.Hint(), r.Pass())
-	if !ok {
-		return
-	}
+	c.mu.Lock()
+	st, _ := c.decide.Push(r, f.At)
+	c.mu.Unlock()
 	uiDo(func() {
-		c.v.SetState(state)
-		c.v.SetHint(lang.L(hint))
+		c.v.setGuide(st.Guide)
+		c.v.setHint(lang.L(st.Hint))
 	})
 }
 
@@ -121,8 +125,7 @@ func (c *perfChecks) check(f camera.Frame) {
 // window with the capture screen's preview (GuideFace) on o.Camera, runs the
 // live checks meanwhile, measures for o.For after o.Warmup, closes the
 // window and returns. Like Run it must be called on the main goroutine, and
-// once per process (it runs and quits its own Fyne app). The kiosk's
-// "--perf DURATION" flag is meant to call it and print the result.
+// once per process (it runs and quits its own Fyne app).
 func RunPreviewPerf(o PerfOptions) (PerfResult, error) {
 	if o.For <= 0 {
 		o.For = 10 * time.Second
@@ -134,7 +137,7 @@ func RunPreviewPerf(o PerfOptions) (PerfResult, error) {
 		o.Size = windowSize
 	}
 	if o.Profile.Name == "" {
-		ps, err := imaging.LoadProfiles(assets.Profiles, "profiles")
+		ps, err := spec.LoadProfiles(assets.Profiles, "profiles")
 		if err != nil {
 			return PerfResult{}, err
 		}
@@ -145,24 +148,25 @@ func RunPreviewPerf(o PerfOptions) (PerfResult, error) {
 	if err := setLanguage(langZH); err != nil {
 		return PerfResult{}, err
 	}
-	cam := newCamHost(o.Camera, o.Profile) // the kiosk's choice of camera
-	defer cam.close()
-	src, err := cam.source(purposeFace)
+	cam := opencv.NewHost(capture.Config{Camera: o.Camera, Profile: o.Profile}) // the kiosk's choice of camera
+	defer cam.Close()
+	src, err := cam.Source(capture.PurposeFace)
 	if err != nil {
 		return PerfResult{}, err
 	}
 
-	a := fyneapp.NewWithID(AppID)
+	a := fyneapp.NewWithID(appID)
 	a.Settings().SetTheme(kioskTheme{})
 	w := a.NewWindow("GradPhoto preview measurement")
 	w.SetPadded(false)
 	w.Resize(o.Size)
 	w.SetFullScreen(o.Fullscreen)
-	v := NewPreview(GuideFace, o.Profile)
-	defer v.Close()
+	view := opencv.NewView(capture.GuideFace, o.Profile, colError)
+	v := newPreview(view)
+	defer v.close()
 	w.SetContent(v)
 
-	loop := &camera.Loop{Source: src, Preview: v.SetFrame}
+	loop := &camera.Loop{Source: src, Preview: view.SetFrame}
 	var checks *perfChecks
 	if !o.NoChecks {
 		eng, err := imaging.NewEngine()
@@ -170,7 +174,7 @@ func RunPreviewPerf(o PerfOptions) (PerfResult, error) {
 			return PerfResult{}, err
 		}
 		defer eng.Close()
-		checks = &perfChecks{eng: eng, p: o.Profile, v: v}
+		checks = &perfChecks{eng: eng, p: o.Profile, v: v, decide: capture.NewDecider()}
 		loop.Check = checks.check
 	}
 	var (
@@ -209,7 +213,7 @@ func RunPreviewPerf(o PerfOptions) (PerfResult, error) {
 				return
 			}
 			from := time.Now()
-			before := v.Stats()
+			before := v.view.Stats()
 			if checks != nil {
 				checks.mu.Lock()
 				checks.from = from
@@ -221,7 +225,7 @@ func RunPreviewPerf(o PerfOptions) (PerfResult, error) {
 			var res PerfResult
 			now := time.Now()
 			res.Elapsed = now.Sub(from)
-			res.Preview = v.statsOver(now, res.Elapsed)
+			res.Preview = v.view.StatsOver(res.Elapsed)
 			res.Preview.Shown -= before.Shown // counts over the measured time too
 			res.Preview.Received -= before.Received
 			res.Preview.Replaced -= before.Replaced
@@ -235,8 +239,8 @@ func RunPreviewPerf(o PerfOptions) (PerfResult, error) {
 				res.Checks = len(took)
 				if len(took) > 0 {
 					slices.Sort(took)
-					res.CheckP50 = previewPercentile(took, 0.5)
-					res.CheckP95 = previewPercentile(took, 0.95)
+					res.CheckP50 = took[len(took)/2]
+					res.CheckP95 = took[min(len(took)-1, len(took)*95/100)]
 				}
 			}
 			loop.Stop() // no frames or checks after the app has gone

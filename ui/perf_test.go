@@ -1,34 +1,20 @@
 package ui
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"gocv.io/x/gocv"
-
+	"gradphoto/capture"
 	"gradphoto/internal/fixture"
 )
 
-func TestFormatPreviewStats(t *testing.T) {
-	s := FormatPreviewStats(PreviewStats{Shown: 598, Replaced: 2, FPS: 29.84,
-		LatencyP50: 18200 * time.Microsecond, LatencyP95: 31 * time.Millisecond, LatencyMax: 44 * time.Millisecond,
-		ConvertP50: 1100 * time.Microsecond, ConvertP95: 1400 * time.Microsecond})
-	want := "preview: 29.8 fps shown, latency p50 18 ms p95 31 ms max 44 ms, SetFrame p50 1.1 ms p95 1.4 ms (598 shown, 2 replaced)"
-	if s != want {
-		t.Errorf("got  %q\nwant %q", s, want)
-	}
-	r := PerfResult{Preview: PreviewStats{FPS: 29.8, LatencyP95: 31 * time.Millisecond}, Elapsed: 10 * time.Second,
+func TestPerfResult(t *testing.T) {
+	r := PerfResult{Preview: capture.PreviewStats{FPS: 29.8, LatencyP95: 31 * time.Millisecond}, Elapsed: 10 * time.Second,
 		CameraFPS: 30, Checks: 250, CheckP50: 21 * time.Millisecond, CheckP95: 27 * time.Millisecond}
-	if !strings.Contains(r.String(), "camera 30.0 fps; checks 25.0/s, p50 21 ms p95 27 ms; over 10.0 s") {
+	if !strings.Contains(r.String(), "camera 30.0 fps; checks 25.0/s, p50 21ms p95 27ms; over 10.0 s") {
 		t.Errorf("result line %q", r.String())
 	}
 	if ok, why := r.Pass(); !ok {
@@ -41,34 +27,6 @@ func TestFormatPreviewStats(t *testing.T) {
 	r.Preview.FPS, r.Preview.LatencyP95 = 30, 60*time.Millisecond
 	if ok, why := r.Pass(); ok || !strings.Contains(why, "latency") {
 		t.Errorf("60 ms passes (%q)", why)
-	}
-}
-
-func TestLogPerf(t *testing.T) {
-	v, w := newPreviewRig(t, GuideFace, fyne.NewSize(320, 180))
-	f := halves(t, 320, 180, red, blue)
-	defer f.Close()
-	v.setFrame(f, 1, time.Now())
-	w.Canvas().Capture()
-
-	var mu sync.Mutex
-	var lines []string
-	logf := func(format string, args ...any) {
-		mu.Lock()
-		lines = append(lines, fmt.Sprintf(format, args...))
-		mu.Unlock()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Setenv(PerfEnv, "")
-	LogPerf(ctx, v, logf)
-	t.Setenv(PerfEnv, "1")
-	LogPerf(ctx, v, logf)
-	time.Sleep(PerfInterval + 300*time.Millisecond)
-	cancel()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(lines) != 1 || !strings.HasPrefix(lines[0], "preview: ") {
-		t.Errorf("logged %q, want one preview line (only the logger started with %s=1)", lines, PerfEnv)
 	}
 }
 
@@ -87,7 +45,13 @@ func TestPreviewOnScreen(t *testing.T) {
 	clip := os.Getenv("GRADPHOTO_CLIP")
 	if clip == "" {
 		clip = filepath.Join(t.TempDir(), "kiosk.mp4")
-		if err := writePerfClip(clip, 60); err != nil {
+		ph, err := fixture.Load("grace_hopper")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = fixture.WriteSwayClip(clip, ph, 60) // a 2 s loop
+		ph.Close()
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -119,37 +83,3 @@ func TestPreviewOnScreen(t *testing.T) {
 		t.Errorf("checks: %d run, error %v: want them running all along", res.r.Checks, res.r.CheckError)
 	}
 }
-
-// writePerfClip writes n frames of a graduate swaying a little in front of
-// the backdrop (1280×720, 30 fps, H.264) to path: a 2 s loop for n = 60.
-func writePerfClip(path string, n int) error {
-	ph, err := fixture.Load("grace_hopper")
-	if err != nil {
-		return err
-	}
-	defer ph.Close()
-	vw, err := gocv.VideoWriterFile(path, "avc1", 30, 1280, 720, true)
-	if err != nil {
-		return err
-	}
-	defer vw.Close()
-	if !vw.IsOpened() {
-		return errors.New("perf clip: no avc1 encoder")
-	}
-	for i := range n {
-		a := 2 * math.Pi * float64(i) / float64(n)
-		fr, err := fixture.Compose(ph, fixture.Scene{FaceWidth: 250 + 6*math.Sin(a), ExtendBody: true,
-			EyeAt: [2]float64{0.5 + 0.015*math.Sin(a), 0.39 + 0.01*math.Cos(a)}, Rotate: 1.5 * math.Sin(2*a), Seed: int64(i + 1)})
-		if err != nil {
-			return err
-		}
-		err = vw.Write(fr.Img)
-		fr.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func TestMain2Dbg(t *testing.T) {}

@@ -1,13 +1,18 @@
-// Package ui is the kiosk's Fyne front end: one file per screen, the kiosk
-// theme with its embedded CJK font, the keypad and the step indicator. It is
-// the only package that imports Fyne.
+// Package ui is the kiosk's Fyne front end: the window shell (top bar, step
+// indicator, language toggle, inactivity), one file per screen, the keypad,
+// the camera preview widget and the kiosk theme with its embedded CJK font.
+// It renders what the domain service (app) and the camera side (capture)
+// hand it and forwards taps; it is the only package that imports Fyne and
+// imports no gocv.
 package ui
 
 import (
 	"context"
 	"fmt"
+	"gradphoto/spec"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -17,13 +22,22 @@ import (
 
 	"gradphoto/app"
 	"gradphoto/assets"
-	"gradphoto/cli"
-	"gradphoto/imaging"
+	"gradphoto/capture"
 	"gradphoto/store"
 )
 
-// AppID is the kiosk's Fyne application id (as in FyneApp.toml).
-const AppID = "cn.edu.gradphoto.kiosk"
+// Options are the kiosk's settings from the command line.
+type Options struct {
+	DB         string // database file; "" = the default location
+	Fullscreen bool
+	Screen     string // open one screen with demo data (Screens lists them)
+	Lang       string // "zh-CN" (default) or "en"
+	Camera     string // DEVICE|FILE|DIR; "" = the first webcam, else the demo clips
+	NoCards    bool   // skip the ID-card photos at the Identity step
+}
+
+// appID is the kiosk's Fyne application id (as in FyneApp.toml).
+const appID = "cn.edu.gradphoto.kiosk"
 
 // warmUpAfter: the camera models load this long after start-up, so they
 // do not slow the Welcome screen down.
@@ -32,12 +46,24 @@ const warmUpAfter = 2 * time.Second
 // windowSize is the kiosk window's size when not full screen.
 var windowSize = fyne.NewSize(1280, 800)
 
+// Screens lists the names Options.Screen accepts.
+func Screens() []string {
+	names := make([]string, 0, len(demoScreens))
+	for n := range demoScreens {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Run opens the kiosk window and blocks until it closes. With o.Screen it
 // opens one screen on a throw-away database filled with demo data.
-func Run(o cli.GUIOptions) error {
-	if o.Screen == "list" {
-		fmt.Println(strings.Join(DemoScreens(), "\n"))
-		return nil
+// newCamera makes the camera side (capture/opencv's New).
+func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
+	if o.Screen != "" {
+		if _, ok := demoScreens[o.Screen]; !ok {
+			return fmt.Errorf("ui: unknown screen %q (one of: %s)", o.Screen, strings.Join(Screens(), ", "))
+		}
 	}
 	if err := setLanguage(o.Lang); err != nil {
 		return err
@@ -50,7 +76,7 @@ func Run(o cli.GUIOptions) error {
 	}
 	defer done()
 
-	a := fyneapp.NewWithID(AppID)
+	a := fyneapp.NewWithID(appID)
 	a.Settings().SetTheme(kioskTheme{})
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow(lang.L("app.title"))
@@ -58,39 +84,44 @@ func Run(o cli.GUIOptions) error {
 	w.SetFullScreen(o.Fullscreen)
 	w.SetPadded(false)
 
-	profiles, err := imaging.LoadProfiles(assets.Profiles, "profiles")
+	profile, err := defaultProfile()
 	if err != nil {
 		return err
 	}
-	profile, err := profiles.Get("")
-	if err != nil {
-		return err
-	}
-	cam := newCamHost(o.Camera, profile)
-	defer cam.close()
+	cam := newCamera(capture.Config{Camera: o.Camera, Profile: profile})
+	defer cam.Close()
 	if o.Screen == "" {
 		// warm up once the Welcome screen is up, while the graduate reads it
-		time.AfterFunc(warmUpAfter, func() { cam.load() })
+		time.AfterFunc(warmUpAfter, func() { cam.Load() })
 	}
-	k := NewKiosk(w, NewService(st, app.Policy{RequireCards: !o.NoCards}), cam, Config{Lang: o.Lang})
+	k := newShell(w, newService(st, app.Policy{RequireCards: !o.NoCards}), cam, config{Lang: o.Lang})
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {
 			return err
 		}
 	}
-	k.Start(ctx)
-	defer k.Stop()
+	k.start(ctx)
+	defer k.stop()
 	w.ShowAndRun()
 	return nil
 }
 
-// NewService wires the domain service to the store.
-func NewService(st *store.Store, p app.Policy) *app.Kiosk {
-	return app.NewKiosk(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st, Policy: p})
+// defaultProfile is the shipped default photo profile.
+func defaultProfile() (spec.Profile, error) {
+	profiles, err := spec.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		return spec.Profile{}, err
+	}
+	return profiles.Get("")
+}
+
+// newService wires the domain service to the store.
+func newService(st *store.Store, p app.Policy) *app.Service {
+	return app.NewService(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st, Policy: p})
 }
 
 // openStore opens the kiosk database, or a temporary one for demo screens.
-func openStore(ctx context.Context, o cli.GUIOptions) (*store.Store, func(), error) {
+func openStore(ctx context.Context, o Options) (*store.Store, func(), error) {
 	path, cleanup := o.DB, func() {}
 	switch {
 	case o.Screen != "":

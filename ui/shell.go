@@ -11,21 +11,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gradphoto/app"
+	"gradphoto/capture"
 )
 
-// Config holds the kiosk UI's settings.
-type Config struct {
+// config holds the kiosk window's settings.
+type config struct {
 	Lang        string        // starting language: langZH (default) or langEN
 	IdleWarn    time.Duration // inactivity warning (default 75 s)
 	IdleTimeout time.Duration // inactivity reset (default 90 s)
 	StatusURL   string        // the receipt's QR code: this + submission id
 }
 
-// DefaultStatusURL is where a graduate checks a submission from a phone
+// defaultStatusURL is where a graduate checks a submission from a phone
 // (the collection service's status page; set per deployment).
-const DefaultStatusURL = "https://photo.example.edu.cn/status/"
+const defaultStatusURL = "https://photo.example.edu.cn/status/"
 
-func (c Config) withDefaults() Config {
+func (c config) withDefaults() config {
 	if c.Lang == "" {
 		c.Lang = langZH
 	}
@@ -36,7 +37,7 @@ func (c Config) withDefaults() Config {
 		c.IdleTimeout = app.DefaultIdleTimeout
 	}
 	if c.StatusURL == "" {
-		c.StatusURL = DefaultStatusURL
+		c.StatusURL = defaultStatusURL
 	}
 	return c
 }
@@ -60,14 +61,14 @@ type lifecycle interface {
 	leave()
 }
 
-// Kiosk is the kiosk window: a top bar (title, step indicator, language
+// shell is the kiosk window: a top bar (title, step indicator, language
 // toggle), the current step's screen and the inactivity watch.
-type Kiosk struct {
+type shell struct {
 	win  fyne.Window
-	svc  *app.Kiosk
-	cam  *camHost // nil: no camera screens (tests of the screens before them)
-	shot shot     // the last capture
-	cfg  Config
+	svc  *app.Service
+	cam  capture.Camera // nil: no camera screens (tests of the screens before them)
+	shot capture.Shot   // the last capture
+	cfg  config
 	lang string
 	idle *app.IdleTimer
 	ctx  context.Context
@@ -86,18 +87,17 @@ type Kiosk struct {
 	confirm     *confirmScreen
 	submitted   *submittedScreen
 	status      *statusScreen
-	pending     *pendingScreen
 
 	// afterIdleWarn and afterIdleReset, when set, are called after the
 	// inactivity warning and reset (tests wait on them).
 	afterIdleWarn, afterIdleReset func()
 }
 
-// NewKiosk builds the kiosk UI in win on top of the domain service and the
+// newShell builds the kiosk UI in win on top of the domain service and the
 // camera host (nil when no camera screen will be shown).
-func NewKiosk(win fyne.Window, svc *app.Kiosk, cam *camHost, cfg Config) *Kiosk {
+func newShell(win fyne.Window, svc *app.Service, cam capture.Camera, cfg config) *shell {
 	cfg = cfg.withDefaults()
-	k := &Kiosk{win: win, svc: svc, cam: cam, cfg: cfg, lang: cfg.Lang, ctx: context.Background(),
+	k := &shell{win: win, svc: svc, cam: cam, cfg: cfg, lang: cfg.Lang, ctx: context.Background(),
 		body: container.NewStack()}
 	k.newScreens()
 	k.idle = &app.IdleTimer{Warn: cfg.IdleWarn, Timeout: cfg.IdleTimeout,
@@ -109,21 +109,21 @@ func NewKiosk(win fyne.Window, svc *app.Kiosk, cam *camHost, cfg Config) *Kiosk 
 	return k
 }
 
-// Start begins watching for inactivity; Stop ends it.
-func (k *Kiosk) Start(ctx context.Context) {
+// start begins watching for inactivity; stop ends it.
+func (k *shell) start(ctx context.Context) {
 	k.ctx = ctx
 	k.idle.Start(ctx)
 }
 
-// Stop ends the inactivity watch and the camera.
-func (k *Kiosk) Stop() {
+// stop ends the inactivity watch and the camera.
+func (k *shell) stop() {
 	k.idle.Stop()
 	k.leaveCurrent()
 }
 
 // newScreens makes every screen afresh: nothing of a previous graduate
 // survives (the screen showing is left first, so its camera stops).
-func (k *Kiosk) newScreens() {
+func (k *shell) newScreens() {
 	k.leaveCurrent()
 	k.welcome = &welcomeScreen{k: k}
 	k.consent = &consentScreen{k: k}
@@ -135,21 +135,21 @@ func (k *Kiosk) newScreens() {
 	k.confirm = &confirmScreen{k: k}
 	k.submitted = &submittedScreen{k: k}
 	k.status = newStatusScreen(k)
-	k.pending = &pendingScreen{k: k}
-	k.shot = shot{}
+	k.shot = capture.Shot{}
 }
 
 // leaveCurrent lets the showing screen release what it holds.
-func (k *Kiosk) leaveCurrent() {
+func (k *shell) leaveCurrent() {
 	if lc, ok := k.current.(lifecycle); ok {
 		lc.leave()
 	}
 	k.current = nil
 }
 
-// screenFor picks the screen of a flow step. Steps whose screens are not
-// built yet (service, payment, capture…) show the honest pending screen.
-func (k *Kiosk) screenFor(s app.Step) screen {
+// screenFor picks the screen of a flow step. The Service and Payment steps
+// have no screen: the Eligibility screen's "进入采集" passes them in one
+// move (the fee is recorded as deferred).
+func (k *shell) screenFor(s app.Step) screen {
 	switch s {
 	case app.StepWelcome:
 		return k.welcome
@@ -173,12 +173,12 @@ func (k *Kiosk) screenFor(s app.Step) screen {
 	case app.StepSubmitted:
 		return k.submitted
 	}
-	return k.pending
+	return k.welcome
 }
 
 // show renders the current step's screen under the top bar; a screen
 // that replaces another is entered after the old one has left.
-func (k *Kiosk) show() {
+func (k *shell) show() {
 	step := k.svc.Session().Step
 	next := k.screenFor(step)
 	changed := next != k.current
@@ -196,7 +196,7 @@ func (k *Kiosk) show() {
 	}
 }
 
-func (k *Kiosk) topBar(step app.Step) fyne.CanvasObject {
+func (k *shell) topBar(step app.Step) fyne.CanvasObject {
 	title := text(lang.L("app.short_title"), 22, colPrimary, true)
 	toggle := widget.NewButton(lang.L("lang.toggle"), k.onToggleLanguage)
 	var middle fyne.CanvasObject = widget.NewLabel("")
@@ -208,7 +208,7 @@ func (k *Kiosk) topBar(step app.Step) fyne.CanvasObject {
 }
 
 // touch records activity and hides the inactivity warning.
-func (k *Kiosk) touch() {
+func (k *shell) touch() {
 	k.idle.Touch()
 	if k.warning != nil {
 		k.warning.Hide()
@@ -216,7 +216,7 @@ func (k *Kiosk) touch() {
 	}
 }
 
-func (k *Kiosk) onToggleLanguage() {
+func (k *shell) onToggleLanguage() {
 	k.touch()
 	next := langEN
 	if k.lang == langEN {
@@ -225,7 +225,7 @@ func (k *Kiosk) onToggleLanguage() {
 	k.setLang(next)
 }
 
-func (k *Kiosk) setLang(code string) {
+func (k *shell) setLang(code string) {
 	if err := setLanguage(code); err != nil {
 		log.Print(err)
 		return
@@ -236,7 +236,7 @@ func (k *Kiosk) setLang(code string) {
 
 // act runs a domain call from a handler and shows the resulting step; a
 // failure that is not the graduate's doing goes to the error dialog.
-func (k *Kiosk) act(call func(ctx context.Context) error) bool {
+func (k *shell) act(call func(ctx context.Context) error) bool {
 	k.touch()
 	if err := call(k.ctx); err != nil {
 		k.fail(err)
@@ -247,7 +247,7 @@ func (k *Kiosk) act(call func(ctx context.Context) error) bool {
 }
 
 // fail tells the graduate something went wrong on our side and logs it.
-func (k *Kiosk) fail(err error) {
+func (k *shell) fail(err error) {
 	log.Print(err)
 	msg := widget.NewLabel(lang.L("error.system"))
 	msg.Wrapping = fyne.TextWrapWord
@@ -258,7 +258,7 @@ func (k *Kiosk) fail(err error) {
 	pop.Show()
 }
 
-func (k *Kiosk) onIdleWarn() {
+func (k *shell) onIdleWarn() {
 	if k.svc.Session().Step == app.StepWelcome || k.warning != nil {
 		return
 	}
@@ -275,7 +275,7 @@ func (k *Kiosk) onIdleWarn() {
 
 // onIdleExpire ends the session and clears every screen; the next person
 // starts in the default language.
-func (k *Kiosk) onIdleExpire() {
+func (k *shell) onIdleExpire() {
 	if k.warning != nil {
 		k.warning.Hide()
 		k.warning = nil
@@ -291,7 +291,7 @@ func (k *Kiosk) onIdleExpire() {
 
 // clear forgets every screen's input and shows the current step (Welcome
 // after a reset) in language code.
-func (k *Kiosk) clear(code string) {
+func (k *shell) clear(code string) {
 	k.newScreens()
 	if k.lang != code {
 		if err := setLanguage(code); err != nil {
@@ -304,7 +304,7 @@ func (k *Kiosk) clear(code string) {
 }
 
 // onHome ends the session from any screen that offers "back to start".
-func (k *Kiosk) onHome() {
+func (k *shell) onHome() {
 	k.touch()
 	if err := k.svc.Reset(k.ctx, app.EndCancel); err != nil {
 		log.Print(err)
@@ -313,7 +313,7 @@ func (k *Kiosk) onHome() {
 }
 
 // onBack goes one step back.
-func (k *Kiosk) onBack() {
+func (k *shell) onBack() {
 	k.act(k.svc.Back)
 	if k.svc.Session().Step == app.StepWelcome {
 		k.clear(k.lang)

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"gradphoto/spec"
 	"image"
 	_ "image/jpeg" // decodes the photos shown
 
@@ -12,15 +13,13 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"gradphoto/imaging"
 )
 
 // standardiseScreen shows the photo as taken and the standardised result
 // side by side with the check list; a result that fails a check cannot be
 // accepted.
 type standardiseScreen struct {
-	k      *Kiosk
+	k      *shell
 	accept *widget.Button
 	retake *widget.Button
 	checks *fyne.Container
@@ -31,14 +30,14 @@ func (s *standardiseScreen) content() fyne.CanvasObject {
 	s.retake = touchButton(lang.L("standardise.retake"), false, s.onRetake)
 	s.accept = touchButton(lang.L("standardise.accept"), true, s.onAccept)
 	note := paragraph(lang.L("standardise.passed"))
-	if !sh.report.Pass() {
+	if !sh.Report.Pass() {
 		s.accept.Disable()
 		note.SetText(lang.L("standardise.failed"))
 	}
-	s.checks = checkList(sh.report)
+	s.checks = checkList(sh.Report)
 	photos := container.NewGridWithColumns(2,
-		labelled(lang.L("standardise.original"), photo(sh.raw, 420, 320)),
-		labelled(lang.L("standardise.result"), photo(sh.standard, 240, 320)))
+		labelled(lang.L("standardise.original"), photo(sh.Raw, 420, 320)),
+		labelled(lang.L("standardise.result"), photo(sh.Standard, 240, 320)))
 	top := container.NewVBox(heading(lang.L("standardise.title")), note)
 	body := container.NewBorder(nil, nil, nil, atLeast(container.NewVScroll(s.checks), 320, 0), photos)
 	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.retake}, s.accept), nil, nil, body)
@@ -61,7 +60,7 @@ func labelled(caption string, o fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // checkList is every check of the report with its verdict, value and limits.
-func checkList(r imaging.Report) *fyne.Container {
+func checkList(r spec.Report) *fyne.Container {
 	list := container.NewVBox()
 	for _, c := range r.Checks {
 		icon, col := theme.ConfirmIcon(), colSuccess
@@ -76,7 +75,7 @@ func checkList(r imaging.Report) *fyne.Container {
 }
 
 // checkDetail writes "251 (200–300) px from top".
-func checkDetail(c imaging.Check) string {
+func checkDetail(c spec.Check) string {
 	s := fmt.Sprintf("%g", c.Value)
 	if l := c.Limits(); l != "" {
 		s += " (" + l + ")"
@@ -85,7 +84,7 @@ func checkDetail(c imaging.Check) string {
 }
 
 func (s *standardiseScreen) onAccept() {
-	if !s.k.shot.report.Pass() {
+	if !s.k.shot.Report.Pass() {
 		return
 	}
 	s.k.act(s.k.svc.AcceptStandard)

@@ -15,7 +15,7 @@ import (
 
 // statusScreen lets a returning graduate look up their submission by ID.
 type statusScreen struct {
-	k      *Kiosk
+	k      *shell
 	input  *numberInput
 	looked bool // a look-up has been made for the current number
 
@@ -26,7 +26,7 @@ type statusScreen struct {
 	buttons *fyne.Container
 }
 
-func newStatusScreen(k *Kiosk) *statusScreen {
+func newStatusScreen(k *shell) *statusScreen {
 	s := &statusScreen{k: k, input: newNumberInput(k)}
 	s.input.changed = func() {
 		s.looked = false

@@ -19,7 +19,7 @@ const submittedReturn = 30 * time.Second
 // submittedScreen is the receipt: submission number, a QR code to check the
 // status from a phone, and what happens next.
 type submittedScreen struct {
-	k     *Kiosk
+	k     *shell
 	done  *widget.Button
 	timer *time.Timer
 }

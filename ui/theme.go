@@ -9,7 +9,8 @@ import (
 	"gradphoto/assets"
 )
 
-// Kiosk sizes: body text ≥ 20 pt and touch targets ≥ 64 px (DESIGN, issue 2).
+// Kiosk sizes: body text ≥ 20 pt and touch targets ≥ 64 px, readable and
+// tappable by someone standing at a touch screen.
 const (
 	textSize    = 22
 	headingSize = 36

@@ -11,7 +11,7 @@ import (
 
 // welcomeScreen greets the graduate: start, or check an earlier submission.
 type welcomeScreen struct {
-	k      *Kiosk
+	k      *shell
 	start  *widget.Button
 	lookup *widget.Button
 }

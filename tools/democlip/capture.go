@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"gradphoto/capture"
+	"gradphoto/spec"
 	"image"
 	"math"
 	"os"
@@ -126,7 +128,7 @@ func captureClip() clip {
 type verifier struct {
 	engine  *imaging.Engine
 	det     *face.Detector
-	profile imaging.Profile
+	profile spec.Profile
 }
 
 func newVerifier() (*verifier, error) {
@@ -137,7 +139,7 @@ func newVerifier() (*verifier, error) {
 	// read the shipped profiles from the tree (not through package assets,
 	// whose embed pattern needs the clips this tool makes)
 	root := filepath.Dir(filepath.Dir(photos))
-	ps, err := imaging.LoadProfiles(os.DirFS(filepath.Join(root, "assets")), "profiles")
+	ps, err := spec.LoadProfiles(os.DirFS(filepath.Join(root, "assets")), "profiles")
 	if err != nil {
 		return nil, err
 	}
@@ -175,17 +177,17 @@ func verifyCapture(v *verifier, path string) bool {
 		spans  []span
 		faces0 []bool // no face at all
 		err    error
-		st     = imaging.Steadier{Window: 5, Need: 3}
+		st     = capture.Steadier{Window: 5, Need: 3}
 		shoot  = -1.0 // clip time when the checks had held 0.8 s
 	)
 	n, rate, size, rerr := readClip(path, func(i int, m gocv.Mat) {
-		var r imaging.Report
+		var r spec.Report
 		r, err = v.engine.Analyze(m, v.profile, nil)
 		if err != nil {
 			return
 		}
 		pass = append(pass, r.Pass())
-		c, _ := r.Get(imaging.CheckOneFace)
+		c, _ := r.Get(spec.CheckOneFace)
 		faces0 = append(faces0, c.Value == 0)
 		what := "pass"
 		if !r.Pass() {
@@ -236,7 +238,7 @@ func verifyCapture(v *verifier, path string) bool {
 	}
 	ok = verdict(early == want, "walking in and coming closer (0–%.1f s): every frame fails a check (%d of %d)", tClose, early, want) && ok
 	ok = verdict(shoot >= 0 && shoot+3.2 <= float64(best.to)/fps,
-		"imaging.Steadier: checks held 0.8 s at %.2f s; they keep holding %.2f s more (a 3-2-1 countdown and burst fit)", shoot, float64(best.to)/fps-shoot) && ok
+		"Steadier: checks held 0.8 s at %.2f s; they keep holding %.2f s more (a 3-2-1 countdown and burst fit)", shoot, float64(best.to)/fps-shoot) && ok
 	ok = verdict(len(faces0) > 0 && faces0[0] && faces0[len(faces0)-1], "loops cleanly: the first and last frames are the empty backdrop") && ok
 	return ok
 }

@@ -9,7 +9,7 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"gradphoto/imaging"
+	"gradphoto/imaging/card"
 	"gradphoto/internal/fixture"
 )
 
@@ -78,11 +78,11 @@ func cardClip(back bool) clip {
 
 func verifyCard(v *verifier, path string, back bool) bool {
 	fmt.Printf("%s:\n", filepath.Base(path))
-	want := imaging.CardFront
+	want := card.Front
 	if back {
-		want = imaging.CardBack
+		want = card.Back
 	}
-	faces := imaging.CardFaces(v.det)
+	faces := card.Faces(v.det)
 	var (
 		spans             []span
 		heldOK, heldN     int
@@ -91,7 +91,7 @@ func verifyCard(v *verifier, path string, back bool) bool {
 	)
 	n, rate, size, err := readClip(path, func(i int, m gocv.Mat) {
 		t := float64(i) / fps
-		c, err := imaging.FindCard(m, faces)
+		c, err := card.Find(m, faces)
 		what := "found"
 		switch {
 		case err != nil:
@@ -128,13 +128,13 @@ func verifyCard(v *verifier, path string, back bool) bool {
 	ok := verdict(n == int(math.Round(cardLen*fps)) && math.Abs(rate-fps) < 0.01 && size == image.Pt(1280, 720),
 		"%d frames (%.2f s) at %.0f fps, %d×%d", n, float64(n)/fps, rate, size.X, size.Y)
 	ok = verdict(fileKB(path) < 600, "%.0f KB (< 600 KB)", fileKB(path)) && ok
-	fmt.Println("  imaging.FindCard, frame by frame:")
+	fmt.Println("  card.Find, frame by frame:")
 	for _, s := range spans {
 		fmt.Printf("       %5.2f–%5.2f s  %s\n", float64(s.from)/fps, float64(s.to)/fps, s.what)
 	}
 	ok = verdict(heldN > 0 && heldOK == heldN,
 		"held (%.1f–%.1f s): %d of %d frames found as the %s, sharpness ≥ %.0f (min %.0f), glare ≤ %.1f %% (max %.2f %%) %s",
-		tCardHeld, tCardOut, heldOK, heldN, want, imaging.CardMinSharpness, minSharp, 100*imaging.CardMaxGlare, 100*maxGlar, bad) && ok
+		tCardHeld, tCardOut, heldOK, heldN, want, card.MinSharpness, minSharp, 100*card.MaxGlare, 100*maxGlar, bad) && ok
 	return ok
 }
 
@@ -143,7 +143,7 @@ func refusal(err error) string {
 	for _, r := range []struct {
 		err  error
 		name string
-	}{{imaging.ErrNoCard, "no card"}, {imaging.ErrCardTooSmall, "too small"}, {imaging.ErrCardCutOff, "cut off"}, {imaging.ErrCardSkewed, "skewed"}} {
+	}{{card.ErrNoCard, "no card"}, {card.ErrTooSmall, "too small"}, {card.ErrCutOff, "cut off"}, {card.ErrSkewed, "skewed"}} {
 		if errors.Is(err, r.err) {
 			return r.name
 		}

@@ -18,7 +18,7 @@
 // imaging.Engine.Analyze (chsi profile) on every frame — the settled part
 // must pass every check for at least 2.5 s without a break, the early part
 // must fail some check — and imaging.Steadier as the kiosk uses it; the
-// card clips through imaging.FindCard (with the face detector telling front
+// card clips through card.Find (with the face detector telling front
 // from back) on every frame of the held part: found, the right side, sharp
 // and without glare. The sizes must stay under 1 MB and 600 KB. It prints a
 // summary and exits 1 when any check fails.
@@ -114,27 +114,7 @@ func write(path string, c clip) error {
 	if c.done != nil {
 		defer c.done()
 	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path))
-	w, err := gocv.VideoWriterFile(tmp, "avc1", fps, c.size.X, c.size.Y, true)
-	if err != nil {
-		return err
-	}
-	if !w.IsOpened() {
-		w.Close()
-		return fmt.Errorf("OpenCV cannot write H.264 (avc1) to %s", tmp)
-	}
-	for i := range c.frames {
-		m, err := c.render(i)
-		if err != nil {
-			w.Close()
-			os.Remove(tmp)
-			return fmt.Errorf("frame %d: %w", i, err)
-		}
-		w.Write(m)
-		m.Close()
-	}
-	w.Close()
-	return os.Rename(tmp, path)
+	return fixture.WriteClip(path, c.frames, c.render)
 }
 
 // readClip decodes every frame of path and calls f with it (valid during

@@ -1,0 +1,362 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// SessionStore keeps sessions as they move, so a power cut loses nothing.
+type SessionStore interface {
+	SaveSession(ctx context.Context, s Session) error
+	EndSession(ctx context.Context, id, reason string, at time.Time) error
+}
+
+// CaptureStore keeps what the camera steps produce, each in one transaction
+// with its outbox row: ID-card images (encrypted), the two photos of a
+// capture, and the confirmed submission (with its first status, queued).
+type CaptureStore interface {
+	SaveDocument(ctx context.Context, sessionID string, side CardSide, image []byte) (string, error)
+	SaveShot(ctx context.Context, sessionID string, shot Shot) (rawID, standardID string, err error)
+	Submit(ctx context.Context, s Session) error
+}
+
+// Auditor appends to the audit log.
+type Auditor interface {
+	Audit(ctx context.Context, actor, action, detail string) error
+}
+
+// End reasons recorded when a session stops.
+const (
+	EndDeclined = "declined"  // privacy notice declined
+	EndTimeout  = "timeout"   // inactivity
+	EndCancel   = "cancelled" // the graduate went back to Welcome
+	EndFinished = "finished"  // submitted and done
+)
+
+// Deps are what the Service works with.
+type Deps struct {
+	Roster   RosterFinder
+	Statuses StatusFinder
+	Sessions SessionStore
+	Captures CaptureStore
+	Audit    Auditor
+	Policy   Policy
+	Now      func() time.Time
+	NewID    func() string
+}
+
+// Service runs one graduate session at a time on top of the Machine: it
+// validates input, looks up the roster and prior statuses, and persists
+// every move. It is safe for concurrent use.
+type Service struct {
+	d  Deps
+	mu sync.Mutex
+	m  *Machine
+}
+
+// NewService returns a Service at Welcome.
+func NewService(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.NewID == nil {
+		d.NewID = NewID
+	}
+	return &Service{d: d, m: NewMachine(d.Policy, d.Now, d.NewID)}
+}
+
+// Session returns a copy of the current session.
+func (svc *Service) Session() Session {
+	svc.mu.Lock()
+	defer svc.mu.Unlock()
+	return svc.m.Session()
+}
+
+// Today is the kiosk's local date, for validating birth dates.
+func (svc *Service) Today() time.Time { return svc.d.Now() }
+
+// do runs one event under the lock and saves the session when it moved.
+// It is all or nothing: when the event or the save fails, the session is
+// put back as it was, so memory never runs ahead of the database.
+func (svc *Service) do(ctx context.Context, op string, event func(m *Machine) error) error {
+	return svc.run(ctx, op, event, svc.d.Sessions.SaveSession)
+}
+
+// run is do with the save chosen by the caller.
+func (svc *Service) run(ctx context.Context, op string, event func(m *Machine) error, save func(context.Context, Session) error) error {
+	svc.mu.Lock()
+	defer svc.mu.Unlock()
+	before := svc.m.Session()
+	err := event(svc.m)
+	if err == nil && svc.m.Step() != StepWelcome {
+		err = save(ctx, svc.m.Session())
+	}
+	if err != nil {
+		svc.m.s = before
+		return fmt.Errorf("app: %s: %w", op, err)
+	}
+	return nil
+}
+
+// end closes the session that just left (if it had begun) with a reason.
+func (svc *Service) end(ctx context.Context, s Session, reason string) error {
+	if s.ID == "" {
+		return nil
+	}
+	if err := svc.d.Sessions.EndSession(ctx, s.ID, reason, svc.d.Now().UTC()); err != nil {
+		return fmt.Errorf("app: end session: %w", err)
+	}
+	return nil
+}
+
+// Start begins a graduate's session.
+func (svc *Service) Start(ctx context.Context) error {
+	return svc.do(ctx, "start", (*Machine).Start)
+}
+
+// OpenStatus begins a status look-up.
+func (svc *Service) OpenStatus(ctx context.Context) error {
+	return svc.do(ctx, "open status", (*Machine).OpenStatus)
+}
+
+// AcceptConsent records acceptance of the current notice version.
+func (svc *Service) AcceptConsent(ctx context.Context) error {
+	return svc.do(ctx, "accept consent", func(m *Machine) error { return m.AcceptConsent(ConsentVersion) })
+}
+
+// DeclineConsent ends the session; nothing about the graduate is kept.
+func (svc *Service) DeclineConsent(ctx context.Context) error {
+	svc.mu.Lock()
+	s, err := svc.m.DeclineConsent()
+	svc.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("app: decline consent: %w", err)
+	}
+	return svc.end(ctx, s, EndDeclined)
+}
+
+// SubmitIdentity validates the graduate's entry, moves to Eligibility and
+// matches the roster. Validation errors (*IDError, ErrName*) leave the
+// session at Identity.
+func (svc *Service) SubmitIdentity(ctx context.Context, doc DocType, number, name string) (Eligibility, error) {
+	id, err := NewIdentity(doc, number, name, svc.d.Now())
+	if err != nil {
+		return EligibilityUnknown, fmt.Errorf("app: submit identity: %w", err)
+	}
+	entry, prior, err := svc.lookup(ctx, id.Number)
+	if err != nil {
+		return EligibilityUnknown, fmt.Errorf("app: submit identity: %w", err)
+	}
+	var out Eligibility
+	err = svc.do(ctx, "submit identity", func(m *Machine) error {
+		// SetIdentity is legal at Status too: refuse first, so a wrong
+		// step leaves the session as it was.
+		if err := m.expect("submit identity", StepIdentity); err != nil {
+			return err
+		}
+		if err := m.SetIdentity(id); err != nil {
+			return err
+		}
+		if err := m.SubmitIdentity(); err != nil {
+			return err
+		}
+		out, err = m.SetEligibility(entry, prior)
+		return err
+	})
+	return out, err
+}
+
+// CheckIdentity validates the graduate's entry without moving on, so the
+// ID-card photos are only taken for a number that is valid.
+func (svc *Service) CheckIdentity(doc DocType, number, name string) (Identity, error) {
+	return NewIdentity(doc, number, name, svc.d.Now())
+}
+
+// AddCard stores a flattened ID-card image (encrypted) and records it at
+// the Identity step. With Policy.RequireCards both sides are needed before
+// SubmitIdentity goes on; a card taken for another number is forgotten.
+func (svc *Service) AddCard(ctx context.Context, side CardSide, image []byte) error {
+	return svc.do(ctx, "add card", func(m *Machine) error {
+		if m.Step() != StepIdentity {
+			return m.illegal("add card")
+		}
+		id, err := svc.d.Captures.SaveDocument(ctx, m.s.ID, side, image)
+		if err != nil {
+			return err
+		}
+		return m.AddCard(side, id)
+	})
+}
+
+// CardsNeeded reports whether the deployment asks for ID-card photos.
+func (svc *Service) CardsNeeded() bool { return svc.d.Policy.RequireCards }
+
+// lookup finds the roster entry and the latest status for a number; either
+// may be nil when there is none.
+func (svc *Service) lookup(ctx context.Context, number string) (*RosterEntry, *StatusRecord, error) {
+	var entry *RosterEntry
+	e, err := svc.d.Roster.FindRoster(ctx, number)
+	switch {
+	case err == nil:
+		entry = &e
+	case !errors.Is(err, ErrNotFound):
+		return nil, nil, err
+	}
+	prior, err := svc.findStatus(ctx, number)
+	return entry, prior, err
+}
+
+func (svc *Service) findStatus(ctx context.Context, number string) (*StatusRecord, error) {
+	rec, err := svc.d.Statuses.FindStatus(ctx, number)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// EnterCapture is the graduate's "进入采集" on the Eligibility screen.
+func (svc *Service) EnterCapture(ctx context.Context) error {
+	return svc.do(ctx, "enter capture", (*Machine).EnterCapture)
+}
+
+// EnterCaptureDeferred is "进入采集" on a kiosk without a payment step:
+// the service is the degree photo and, unless the school pays or it is a
+// free retake, the fee is recorded as deferred (pay later) with the reason,
+// so the session says plainly that payment is pending.
+func (svc *Service) EnterCaptureDeferred(ctx context.Context) error {
+	return svc.do(ctx, "enter capture", func(m *Machine) error {
+		if err := m.EnterCapture(); err != nil {
+			return err
+		}
+		if err := m.ChooseService([]string{ServiceDegreePhoto}); err != nil {
+			return err
+		}
+		if m.Step() == StepPayment {
+			return m.SettlePayment(PaymentDeferred, PaymentNotOnKiosk)
+		}
+		return nil
+	})
+}
+
+// Capture stores a capture (both photos, one transaction) and moves on to
+// the Standardise step.
+func (svc *Service) Capture(ctx context.Context, shot Shot) error {
+	return svc.do(ctx, "capture", func(m *Machine) error {
+		if m.Step() != StepCapture {
+			return m.illegal("capture")
+		}
+		if err := m.captureAllowed(); err != nil {
+			return err
+		}
+		raw, std, err := svc.d.Captures.SaveShot(ctx, m.s.ID, shot)
+		if err != nil {
+			return err
+		}
+		return m.Capture(raw, std, shot.Passed)
+	})
+}
+
+// AcceptStandard keeps the standardised photo (only one that passes).
+func (svc *Service) AcceptStandard(ctx context.Context) error {
+	return svc.do(ctx, "accept standard", (*Machine).AcceptStandard)
+}
+
+// Retake goes back to the camera from Standardise or Confirm.
+func (svc *Service) Retake(ctx context.Context) error {
+	return svc.do(ctx, "retake", (*Machine).Retake)
+}
+
+// Confirm is the graduate's final "submit": the session gets its
+// submission id and is stored with its first status (queued) and the item
+// that sends it to review, in one transaction. It returns the submission id.
+func (svc *Service) Confirm(ctx context.Context) (string, error) {
+	id := svc.d.NewID()
+	err := svc.run(ctx, "confirm", func(m *Machine) error { return m.Confirm(id) }, svc.d.Captures.Submit)
+	if err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// Finish ends a submitted session: back to Welcome.
+func (svc *Service) Finish(ctx context.Context) error {
+	svc.mu.Lock()
+	s, err := svc.m.Finish()
+	svc.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("app: finish: %w", err)
+	}
+	return svc.end(ctx, s, EndFinished)
+}
+
+// LookupStatus finds the latest submission status for a document number at
+// the status look-up screen. It returns nil, nil when there is none.
+func (svc *Service) LookupStatus(ctx context.Context, doc DocType, number string) (*StatusRecord, error) {
+	n, err := ValidateNumber(doc, number, svc.d.Now())
+	if err != nil {
+		return nil, fmt.Errorf("app: look up status: %w", err)
+	}
+	rec, err := svc.findStatus(ctx, n)
+	if err != nil {
+		return nil, fmt.Errorf("app: look up status: %w", err)
+	}
+	err = svc.do(ctx, "look up status", func(m *Machine) error {
+		// SetIdentity is legal at Identity too, where it would replace the
+		// graduate's identity and forget the card photos: refuse first.
+		if err := m.expect("look up status", StepStatus); err != nil {
+			return err
+		}
+		if err := m.SetIdentity(Identity{Doc: doc, Number: n}); err != nil {
+			return err
+		}
+		return m.ShowStatus(rec)
+	})
+	return rec, err
+}
+
+// RetakeRejected starts the free retake of a rejected submission.
+func (svc *Service) RetakeRejected(ctx context.Context) error {
+	return svc.do(ctx, "retake rejected", (*Machine).RetakeRejected)
+}
+
+// Back goes one step back; back to Welcome ends the session.
+func (svc *Service) Back(ctx context.Context) error {
+	var left Session
+	var home bool
+	err := svc.do(ctx, "back", func(m *Machine) error {
+		left = m.Session()
+		if err := m.Back(); err != nil {
+			return err
+		}
+		home = m.Step() == StepWelcome
+		return nil
+	})
+	if err != nil || !home {
+		return err
+	}
+	return svc.end(ctx, left, EndCancel)
+}
+
+// Reset ends the session wherever it is, with a reason (EndTimeout, EndCancel…).
+func (svc *Service) Reset(ctx context.Context, reason string) error {
+	svc.mu.Lock()
+	s := svc.m.Reset()
+	svc.mu.Unlock()
+	if s.ID != "" && reason == EndTimeout {
+		_ = svc.audit(ctx, "session.timeout", s.Step.String())
+	}
+	return svc.end(ctx, s, reason)
+}
+
+func (svc *Service) audit(ctx context.Context, action, detail string) error {
+	if svc.d.Audit == nil {
+		return nil
+	}
+	return svc.d.Audit.Audit(ctx, "kiosk", action, detail)
+}

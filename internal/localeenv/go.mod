@@ -1,0 +1,3 @@
+module cn.edu.gradphoto/localeenv
+
+go 1.26.0
