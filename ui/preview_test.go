@@ -63,28 +63,14 @@ func showFrame(v *preview, w, h int, left, right color.NRGBA) {
 	v.view.(*opencv.View).SetFrame(camera.Frame{Img: m, Seq: 1, At: time.Now(), Scale: 1})
 }
 
-// near reports whether two colours are within tol per channel.
-func near(a color.Color, b color.NRGBA, tol int) bool {
-	c := color.NRGBAModel.Convert(a).(color.NRGBA)
-	d := func(x, y uint8) bool { return int(x)-int(y) <= tol && int(y)-int(x) <= tol }
-	return d(c.R, b.R) && d(c.G, b.G) && d(c.B, b.B)
-}
-
-func wantPixel(t *testing.T, img image.Image, x, y int, want color.NRGBA, what string) {
-	t.Helper()
-	if got := img.At(x, y); !near(got, want, 24) {
-		t.Errorf("%s: pixel (%d, %d) = %v, want %v", what, x, y, got, want)
-	}
-}
-
 // The camera's frame reaches the screen mirrored (the face preview), at
 // the widget's pixels, with the guide in the colour of the checks' state.
 func TestPreviewShowsTheFrame(t *testing.T) {
 	v, w := newPreviewRig(t, capture.GuideFace, fyne.NewSize(1280, 720))
 	showFrame(v, 1280, 720, red, blue)
 	img := w.Canvas().Capture()
-	wantPixel(t, img, 320, 10, blue, "left quarter shows the frame's right")
-	wantPixel(t, img, 960, 10, red, "right quarter shows the frame's left")
+	fixture.WantPixel(t, img, 320, 10, blue, "left quarter shows the frame's right")
+	fixture.WantPixel(t, img, 960, 10, red, "right quarter shows the frame's left")
 	if st := v.view.Stats(); st.Shown != 1 {
 		t.Errorf("stats = %+v, want 1 frame shown", st)
 	}
@@ -94,7 +80,7 @@ func TestPreviewShowsTheFrame(t *testing.T) {
 	}{{capture.GuideSearching, colError}, {capture.GuideReady, colSuccess}, {capture.GuideAdjust, colWarning}} {
 		v.setGuide(tc.g)
 		showFrame(v, 1280, 720, grey, grey)
-		wantPixel(t, w.Canvas().Capture(), 640, 90, tc.want, "oval top")
+		fixture.WantPixel(t, w.Canvas().Capture(), 640, 90, tc.want, "oval top")
 	}
 }
 
@@ -124,8 +110,8 @@ func TestPreviewLetterbox(t *testing.T) {
 				t.Errorf("aspect %.3f, want the frame's %.3f (no stretching)", a, b)
 			}
 			img := w.Canvas().Capture()
-			wantPixel(t, img, tc.bar.X, tc.bar.Y, color.NRGBA{A: 255}, "bar")
-			wantPixel(t, img, tc.inne.X, tc.inne.Y, white, "frame")
+			fixture.WantPixel(t, img, tc.bar.X, tc.bar.Y, color.NRGBA{A: 255}, "bar")
+			fixture.WantPixel(t, img, tc.inne.X, tc.inne.Y, white, "frame")
 		})
 	}
 }
@@ -173,11 +159,11 @@ func TestPreviewHintCountdownBanner(t *testing.T) {
 	if !v.banText.Visible() || !v.banPlate.Visible() || v.banPlate.Position().Y != 0 || v.banPlate.Size().Width != 1280 {
 		t.Errorf("banner visible %v at %v size %v, want it across the top", v.banText.Visible(), v.banPlate.Position(), v.banPlate.Size())
 	}
-	wantPixel(t, w.Canvas().Capture(), 4, 4, colError, "banner plate")
+	fixture.WantPixel(t, w.Canvas().Capture(), 4, 4, colError, "banner plate")
 
 	v.setHint("")
 	v.setCountdown(0)
 	v.setBanner("")
 	hidden("after clearing")
-	wantPixel(t, w.Canvas().Capture(), 4, 4, white, "no banner")
+	fixture.WantPixel(t, w.Canvas().Capture(), 4, 4, white, "no banner")
 }

@@ -67,20 +67,6 @@ func frame(m gocv.Mat, seq uint64) camera.Frame {
 	return camera.Frame{Img: m, Seq: seq, At: time.Now(), Scale: 1}
 }
 
-// near reports whether two colours are within tol per channel.
-func near(a color.Color, b color.NRGBA, tol int) bool {
-	c := color.NRGBAModel.Convert(a).(color.NRGBA)
-	d := func(x, y uint8) bool { return int(x)-int(y) <= tol && int(y)-int(x) <= tol }
-	return d(c.R, b.R) && d(c.G, b.G) && d(c.B, b.B)
-}
-
-func wantPixel(t *testing.T, img image.Image, x, y int, want color.NRGBA, what string) {
-	t.Helper()
-	if got := img.At(x, y); !near(got, want, 24) {
-		t.Errorf("%s: pixel (%d, %d) = %v, want %v", what, x, y, got, want)
-	}
-}
-
 // The face is mirrored (the graduate moves the way the picture moves), the
 // card is not (its text reads right); both are converted at the painted
 // size, not the camera's.
@@ -94,8 +80,8 @@ func TestViewMirrorsTheFaceNotTheCard(t *testing.T) {
 		v.SetFrame(frame(f, 1))
 		img := v.Paint(640, 360)
 		// y = 10 px: above the guides
-		wantPixel(t, img, 160, 10, tc.left, "left quarter")
-		wantPixel(t, img, 480, 10, tc.right, "right quarter")
+		fixture.WantPixel(t, img, 160, 10, tc.left, "left quarter")
+		fixture.WantPixel(t, img, 480, 10, tc.right, "right quarter")
 		if got := img.Bounds().Size(); got != image.Pt(640, 360) {
 			t.Errorf("picture %v, want 640×360 (the painted pixels)", got)
 		}
@@ -110,11 +96,11 @@ func TestViewFrameFormats(t *testing.T) {
 	g := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(128, 0, 0, 0), 240, 320, gocv.MatTypeCV8UC1)
 	defer g.Close()
 	v.SetFrame(frame(g, 1))
-	wantPixel(t, v.Paint(320, 240), 10, 10, grey, "grey frame")
+	fixture.WantPixel(t, v.Paint(320, 240), 10, 10, grey, "grey frame")
 	c := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 200, 0, 255), 240, 320, gocv.MatTypeCV8UC4)
 	defer c.Close()
 	v.SetFrame(frame(c, 2))
-	wantPixel(t, v.Paint(320, 240), 10, 10, green, "BGRA frame")
+	fixture.WantPixel(t, v.Paint(320, 240), 10, 10, green, "BGRA frame")
 	f := gocv.NewMatWithSize(240, 320, gocv.MatTypeCV32FC3) // not a camera format: ignored
 	defer f.Close()
 	v.SetFrame(frame(f, 3))
@@ -142,7 +128,7 @@ func TestViewNewestFrameWins(t *testing.T) {
 	if st.Shown != 1 || st.Seq != 100 || st.Received != 100 || st.Replaced != 99 || asked != 1 {
 		t.Errorf("stats = %+v, asked to paint %d×; want the 100th frame shown once, 99 replaced, one ask", st, asked)
 	}
-	wantPixel(t, img, 10, 10, color.NRGBA{R: 198, G: 100, B: 57, A: 255}, "newest frame")
+	fixture.WantPixel(t, img, 10, 10, color.NRGBA{R: 198, G: 100, B: 57, A: 255}, "newest frame")
 	v.Paint(320, 180) // painting again without a new frame shows it again but does not count it
 	if st := v.Stats(); st.Shown != 1 {
 		t.Errorf("shown %d after a repaint, want 1", st.Shown)
@@ -258,19 +244,19 @@ func TestViewFaceGuide(t *testing.T) {
 		v.SetColour(want)
 		v.SetFrame(frame(f, uint64(i+1)))
 		img := v.Paint(1280, 720)
-		wantPixel(t, img, 640, 90, want, "oval top")
-		wantPixel(t, img, 640-155, 315, want, "oval left")
-		wantPixel(t, img, 640+155, 315, want, "oval right")
-		wantPixel(t, img, 640, 540, want, "oval bottom")
-		wantPixel(t, img, 100, 225, want, "band top edge")
-		wantPixel(t, img, 100, 337, want, "band bottom edge")
-		wantPixel(t, img, 640-85, 530, want, "left side of the neck")
-		wantPixel(t, img, 640+85, 530, want, "right side of the neck")
-		wantPixel(t, img, 640-85-271, 652, want, "left shoulder")
-		wantPixel(t, img, 640+85+271, 652, want, "right shoulder")
-		wantPixel(t, img, 100, 60, grey, "above the band")
-		wantPixel(t, img, 100, 400, grey, "below the band")
-		wantPixel(t, img, 640, 300, blend(grey, want, bandAlpha), "in the band, in the oval")
+		fixture.WantPixel(t, img, 640, 90, want, "oval top")
+		fixture.WantPixel(t, img, 640-155, 315, want, "oval left")
+		fixture.WantPixel(t, img, 640+155, 315, want, "oval right")
+		fixture.WantPixel(t, img, 640, 540, want, "oval bottom")
+		fixture.WantPixel(t, img, 100, 225, want, "band top edge")
+		fixture.WantPixel(t, img, 100, 337, want, "band bottom edge")
+		fixture.WantPixel(t, img, 640-85, 530, want, "left side of the neck")
+		fixture.WantPixel(t, img, 640+85, 530, want, "right side of the neck")
+		fixture.WantPixel(t, img, 640-85-271, 652, want, "left shoulder")
+		fixture.WantPixel(t, img, 640+85+271, 652, want, "right shoulder")
+		fixture.WantPixel(t, img, 100, 60, grey, "above the band")
+		fixture.WantPixel(t, img, 100, 400, grey, "below the band")
+		fixture.WantPixel(t, img, 640, 300, blend(grey, want, bandAlpha), "in the band, in the oval")
 	}
 }
 
@@ -288,13 +274,13 @@ func TestViewCardGuide(t *testing.T) {
 	// the card is 600 × 378.5 in the middle of the 1000 × 563 view
 	cw, ch := 600.0, 600/(85.6/54)
 	x0, y0 := 500-cw/2, 281.5-ch/2
-	wantPixel(t, img, 500, int(y0), green, "card top edge")
-	wantPixel(t, img, 500, int(y0+ch), green, "card bottom edge")
-	wantPixel(t, img, int(x0), 281, green, "card left edge")
-	wantPixel(t, img, int(x0+cw), 281, green, "card right edge")
-	wantPixel(t, img, 500, 281, white, "inside the card")
-	wantPixel(t, img, int(x0)-20, 281, white, "beside the card")
-	wantPixel(t, img, int(x0)+2, int(y0)+2, white, "the rounded corner")
+	fixture.WantPixel(t, img, 500, int(y0), green, "card top edge")
+	fixture.WantPixel(t, img, 500, int(y0+ch), green, "card bottom edge")
+	fixture.WantPixel(t, img, int(x0), 281, green, "card left edge")
+	fixture.WantPixel(t, img, int(x0+cw), 281, green, "card right edge")
+	fixture.WantPixel(t, img, 500, 281, white, "inside the card")
+	fixture.WantPixel(t, img, int(x0)-20, 281, white, "beside the card")
+	fixture.WantPixel(t, img, int(x0)+2, int(y0)+2, white, "the rounded corner")
 }
 
 // Close: twice is fine, frames after it are ignored and the last one can
@@ -312,7 +298,7 @@ func TestViewClose(t *testing.T) {
 	if st := v.Stats(); st.Received != 2 || st.Seq != 2 {
 		t.Errorf("stats after Close = %+v, want frame 2 the last", st)
 	}
-	wantPixel(t, img, 240, 5, red, "the last frame after Close")
+	fixture.WantPixel(t, img, 240, 5, red, "the last frame after Close")
 }
 
 func TestFit(t *testing.T) {
