@@ -273,11 +273,23 @@ func (svc *Service) Retake(ctx context.Context) error {
 }
 
 // Confirm is the graduate's final "submit": the session gets its
-// submission id and is stored with its first status (queued) and the item
-// that sends it to review, in one transaction. It returns the submission id.
+// submission id (a retake keeps the rejected submission's, so its photo
+// becomes that submission's next version) and the token of its status
+// page, and is stored with its first status (queued) and the item that
+// sends it to review, in one transaction. It returns the submission id.
 func (svc *Service) Confirm(ctx context.Context) (string, error) {
-	id := svc.d.NewID()
-	err := svc.run(ctx, "confirm", func(m *Machine) error { return m.Confirm(id) }, svc.d.Captures.Submit)
+	var id string
+	err := svc.run(ctx, "confirm", func(m *Machine) error {
+		id = svc.d.NewID()
+		if m.s.Retake && m.s.Prior != nil && m.s.Prior.SubmissionID != "" {
+			id = m.s.Prior.SubmissionID
+		}
+		if err := m.Confirm(id); err != nil {
+			return err
+		}
+		m.s.StatusToken = NewStatusToken()
+		return nil
+	}, svc.d.Captures.Submit)
 	if err != nil {
 		return "", err
 	}

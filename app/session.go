@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"time"
 
@@ -105,7 +107,8 @@ type Session struct {
 	StandardID   string // standardised photo
 	StandardOK   bool   // it passes every check (only then can it be accepted)
 	SubmissionID string
-	Retake       bool // this session retakes a rejected photo
+	StatusToken  string // opens the graduate's status page (the receipt's QR); set at Confirm
+	Retake       bool   // this session retakes a rejected photo
 }
 
 // Eligibility is the outcome of matching an identity against the roster.
@@ -524,6 +527,14 @@ func (m *Machine) Back() error {
 	}
 	m.move(to)
 	return nil
+}
+
+// NewStatusToken makes the secret part of a status page's address: 128
+// random bits, URL-safe (22 characters).
+func NewStatusToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // NewID makes a UUIDv7 session or submission id: time-ordered and unique

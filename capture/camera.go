@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"encoding/json"
 	"image"
 	"image/color"
 	"time"
@@ -113,6 +114,20 @@ type Shot struct {
 	RawReport spec.Report // the live checks on it
 	Standard  []byte      // the standardised photo (JPEG)
 	Report    spec.Report // the photo checks on it
+}
+
+// App is the shot as the domain stores it: the bytes, the reports as JSON.
+func (s Shot) App() app.Shot {
+	return app.Shot{Raw: s.Raw, RawReport: reportJSON(s.RawReport),
+		Standard: s.Standard, StandardReport: reportJSON(s.Report), Passed: s.Report.Pass()}
+}
+
+func reportJSON(r spec.Report) []byte {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // FaceEvents are a face run's callbacks. They are called on the run's own

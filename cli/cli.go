@@ -42,6 +42,14 @@ func Main(args []string, stdout, stderr io.Writer, gui GUI) int {
 			return runPhoto(args[1:], stdout, stderr)
 		case "card":
 			return runCard(args[1:], stdout, stderr)
+		case "enrol":
+			return runEnrol(args[1:], stdout, stderr)
+		case "sync":
+			return runSync(args[1:], stdout, stderr)
+		case "manifest":
+			return runManifest(args[1:], stdout, stderr)
+		case "demo":
+			return runDemo(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			usage(stdout)
 			return ExitOK
@@ -87,5 +95,9 @@ func usage(w io.Writer) {
   gradphoto photo make [--profile P] [--background B] IN OUT   standardise a photo
   gradphoto photo check [--profile P] [--json] FILE         check a photo against a profile
   gradphoto card IN OUT                                     flatten an ID-card photo to 856x540
+  gradphoto enrol [--db PATH] --server URL CODE             register this kiosk with a server
+  gradphoto sync [--db PATH] [--once]                       send submissions, pull review results
+  gradphoto manifest [--db PATH]                            JSON lines: submission, kind, version, sha256, status
+  gradphoto demo seed [--db PATH] --submissions N           N confirmed demo submissions
 `)
 }

@@ -19,9 +19,9 @@ const (
 const KindSubmit = "submission.submit" // Ref: submission id
 
 // SaveShot stores both photos of one capture — the still as taken and the
-// standardised photo, each with its report — in one transaction, and queues
-// the standardised photo's upload (the raw still stays on the kiosk). It
-// returns the two photo ids. An unknown session gives app.ErrNotFound.
+// standardised photo, each with its report — in one transaction. It returns
+// the two photo ids. An unknown session gives app.ErrNotFound. The photos
+// go to the server with the session's submission, once it is confirmed.
 func (s *Store) SaveShot(ctx context.Context, sessionID string, shot app.Shot) (string, string, error) {
 	raw := Photo{SessionID: sessionID, Kind: KindRaw, Data: shot.Raw, Report: shot.RawReport}
 	std := Photo{SessionID: sessionID, Kind: KindStandard, Data: shot.Standard, Report: shot.StandardReport}
@@ -30,17 +30,13 @@ func (s *Store) SaveShot(ctx context.Context, sessionID string, shot app.Shot) (
 			return "", "", fmt.Errorf("store: save shot: %w", err)
 		}
 	}
-	payload, err := json.Marshal(uploadPayload{SessionID: sessionID, Kind: std.Kind, SHA256: std.SHA256})
-	if err != nil {
-		return "", "", fmt.Errorf("store: save shot: %w", err)
-	}
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		for _, p := range []Photo{raw, std} {
 			if err := insertPhoto(ctx, tx, p); err != nil {
 				return err
 			}
 		}
-		return s.enqueueTx(ctx, tx, KindPhotoUpload, std.ID, payload)
+		return nil
 	})
 	if err != nil {
 		return "", "", fmt.Errorf("store: save shot: %w", err)
@@ -48,12 +44,10 @@ func (s *Store) SaveShot(ctx context.Context, sessionID string, shot app.Shot) (
 	return raw.ID, std.ID, nil
 }
 
-// submitPayload is what the sync worker sends for a submission.
-type submitPayload struct {
-	SessionID  string `json:"session_id"`
-	StandardID string `json:"standard_photo_id"`
-	Payment    string `json:"payment"`
-	OrderRef   string `json:"order_ref,omitempty"`
+// SubmitPayload is the outbox payload of KindSubmit: the confirmed session
+// whose photos and metadata the sync worker sends.
+type SubmitPayload struct {
+	SessionID string `json:"session_id"`
 }
 
 // Submit records a confirmed session in one transaction: the session row
@@ -71,8 +65,7 @@ func (s *Store) submit(ctx context.Context, sess app.Session) error {
 	if sess.SubmissionID == "" || sess.Identity == nil {
 		return fmt.Errorf("session %s has no submission id or identity", sess.ID)
 	}
-	payload, err := json.Marshal(submitPayload{SessionID: sess.ID, StandardID: sess.StandardID,
-		Payment: string(sess.Payment), OrderRef: sess.OrderRef})
+	payload, err := json.Marshal(SubmitPayload{SessionID: sess.ID})
 	if err != nil {
 		return err
 	}

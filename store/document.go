@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -15,17 +14,9 @@ import (
 // ErrPurged: the document's image was deleted after the server received it.
 var ErrPurged = errors.New("document purged")
 
-// uploadPayload is the outbox payload of document.upload and photo.upload.
-type uploadPayload struct {
-	SessionID string `json:"session_id"`
-	Side      string `json:"side,omitempty"` // documents
-	Kind      string `json:"kind,omitempty"` // photos
-	SHA256    string `json:"sha256"`
-}
-
-// SaveDocument stores an ID-card image of a session, encrypted, and queues
-// its upload in the same transaction. It returns the document id. An
-// unknown session gives app.ErrNotFound.
+// SaveDocument stores an ID-card image of a session, encrypted. It returns
+// the document id. An unknown session gives app.ErrNotFound. The image goes
+// to the server with the session's submission, if it is confirmed.
 func (s *Store) SaveDocument(ctx context.Context, sessionID string, side app.CardSide, image []byte) (string, error) {
 	id, err := s.saveDocument(ctx, sessionID, side, image)
 	if err != nil {
@@ -45,20 +36,10 @@ func (s *Store) saveDocument(ctx context.Context, sessionID string, side app.Car
 	}
 	sum := sha256.Sum256(image)
 	digest := hex.EncodeToString(sum[:])
-	payload, err := json.Marshal(uploadPayload{SessionID: sessionID, Side: string(side), SHA256: digest})
-	if err != nil {
-		return "", err
-	}
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO documents (id, session_id, side, image_enc,
-			sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, sessionID, string(side), sealed, digest, len(image), formatTime(s.now()))
-		if err != nil {
-			return unknownSession(err, sessionID)
-		}
-		return s.enqueueTx(ctx, tx, KindDocumentUpload, id, payload)
-	})
-	return id, err
+	_, err = s.w.ExecContext(ctx, `INSERT INTO documents (id, session_id, side, image_enc,
+		sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, sessionID, string(side), sealed, digest, len(image), formatTime(s.now()))
+	return id, unknownSession(err, sessionID)
 }
 
 // Document returns the decrypted image of a document: app.ErrNotFound if
@@ -84,9 +65,8 @@ func (s *Store) document(ctx context.Context, id string) ([]byte, error) {
 }
 
 // PurgeDocuments deletes the images of a session's documents (after the
-// server confirmed receipt) and any upload still queued for them. The rows
-// stay as tombstones with their SHA-256 and purge time. It returns how
-// many images were deleted.
+// server confirmed receipt). The rows stay as tombstones with their
+// SHA-256 and purge time. It returns how many images were deleted.
 func (s *Store) PurgeDocuments(ctx context.Context, sessionID string) (int, error) {
 	var n int64
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
@@ -95,11 +75,7 @@ func (s *Store) PurgeDocuments(ctx context.Context, sessionID string) (int, erro
 		if err != nil {
 			return err
 		}
-		if n, err = res.RowsAffected(); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE kind = ? AND ref IN
-			(SELECT id FROM documents WHERE session_id = ?)`, KindDocumentUpload, sessionID)
+		n, err = res.RowsAffected()
 		return err
 	})
 	if err != nil {

@@ -7,12 +7,6 @@ import (
 	"time"
 )
 
-// Outbox kinds written by the store itself.
-const (
-	KindDocumentUpload = "document.upload" // Ref: document id
-	KindPhotoUpload    = "photo.upload"    // Ref: photo id
-)
-
 // OutboxItem is one thing waiting to be sent to the server.
 type OutboxItem struct {
 	ID        int64

@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"gradphoto/app"
 	"time"
@@ -22,9 +20,9 @@ type Photo struct {
 	CreatedAt time.Time
 }
 
-// SavePhoto stores a photo, computing its SHA-256, and queues its upload
-// in the same transaction. It returns the photo with ID, SHA256 and
-// CreatedAt filled in. An unknown session gives app.ErrNotFound.
+// SavePhoto stores a photo, computing its SHA-256. It returns the photo
+// with ID, SHA256 and CreatedAt filled in. An unknown session gives
+// app.ErrNotFound.
 func (s *Store) SavePhoto(ctx context.Context, p Photo) (Photo, error) {
 	p, err := s.savePhoto(ctx, p)
 	if err != nil {
@@ -37,17 +35,7 @@ func (s *Store) savePhoto(ctx context.Context, p Photo) (Photo, error) {
 	if err := fillPhoto(&p, s.now()); err != nil {
 		return Photo{}, err
 	}
-	payload, err := json.Marshal(uploadPayload{SessionID: p.SessionID, Kind: p.Kind, SHA256: p.SHA256})
-	if err != nil {
-		return Photo{}, err
-	}
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := insertPhoto(ctx, tx, p); err != nil {
-			return err
-		}
-		return s.enqueueTx(ctx, tx, KindPhotoUpload, p.ID, payload)
-	})
-	return p, err
+	return p, insertPhoto(ctx, s.w, p)
 }
 
 // insertPhoto writes one filled-in photo row.

@@ -38,10 +38,6 @@ func TestPhotos(t *testing.T) {
 	if err != nil || len(list) != 2 || list[0].ID != p.ID || list[1].ID != std.ID || list[0].Data != nil {
 		t.Fatalf("SessionPhotos = %+v, %v", list, err)
 	}
-	items, _ := s.DueOutbox(ctx, t0, 0)
-	if len(items) != 2 || items[0].Kind != KindPhotoUpload || items[0].Ref != p.ID {
-		t.Fatalf("outbox = %+v", items)
-	}
 	if _, err := s.Photo(ctx, "nope"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("Photo(nope) = %v, want app.ErrNotFound", err)
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"gradphoto/spec"
 	"log"
@@ -12,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"gradphoto/app"
 	"gradphoto/capture"
 )
 
@@ -136,7 +134,7 @@ func (s *captureScreen) setBusy(on bool) {
 // UI goroutine) and the screen moves on; a refusal is explained.
 func (s *captureScreen) onShot(gen int, sh capture.Shot, err error) {
 	if err == nil {
-		err = s.k.svc.Capture(s.k.ctx, appShot(sh))
+		err = s.k.svc.Capture(s.k.ctx, sh.App())
 	}
 	s.cam.later(gen, func() {
 		s.setBusy(false)
@@ -147,12 +145,6 @@ func (s *captureScreen) onShot(gen int, sh capture.Shot, err error) {
 		s.k.shot = sh
 		s.k.show()
 	})
-}
-
-// appShot is a shot as the domain stores it.
-func appShot(sh capture.Shot) app.Shot {
-	return app.Shot{Raw: sh.Raw, RawReport: reportJSON(sh.RawReport),
-		Standard: sh.Standard, StandardReport: reportJSON(sh.Report), Passed: sh.Report.Pass()}
 }
 
 // refused tells the graduate why no photo came out and lets them go again.
@@ -183,12 +175,4 @@ func refusalKey(err error) string {
 		}
 	}
 	return "refuse.other"
-}
-
-func reportJSON(r spec.Report) []byte {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return nil
-	}
-	return b
 }

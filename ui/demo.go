@@ -173,5 +173,5 @@ func demoStandardise(ctx context.Context, k *shell) error {
 		return err
 	}
 	k.shot = sh
-	return k.svc.Capture(ctx, appShot(sh))
+	return k.svc.Capture(ctx, sh.App())
 }

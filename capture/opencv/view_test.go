@@ -104,7 +104,9 @@ func TestViewFrameFormats(t *testing.T) {
 	f := gocv.NewMatWithSize(240, 320, gocv.MatTypeCV32FC3) // not a camera format: ignored
 	defer f.Close()
 	v.SetFrame(frame(f, 3))
-	v.SetFrame(frame(gocv.NewMat(), 4)) // empty: ignored
+	empty := gocv.NewMat()
+	defer empty.Close()
+	v.SetFrame(frame(empty, 4)) // empty: ignored
 	if st := v.Stats(); st.Received != 2 {
 		t.Errorf("received %d frames, want 2 (the float and empty frames refused)", st.Received)
 	}

@@ -1,0 +1,240 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"gradphoto/api"
+	"gradphoto/server/storage"
+)
+
+// Exit codes of gradphoto-server.
+const (
+	exitOK    = 0
+	exitFail  = 1 // it ran and failed
+	exitUsage = 2 // bad usage: nothing was done
+)
+
+const usage = `usage:
+  gradphoto-server serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F]
+  gradphoto-server enrol-code --data DIR [--school S]       prints one one-time enrolment code
+  gradphoto-server reviewer add --data DIR NAME [--school S]...   prints the reviewer's password
+  gradphoto-server manifest --data DIR                      JSON lines: submission, kind, version, sha256, status
+`
+
+// Main runs gradphoto-server's command line and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(rest, stdout, stderr)
+	case "enrol-code":
+		return runEnrolCode(rest, stdout, stderr)
+	case "reviewer":
+		if len(rest) == 0 || rest[0] != "add" {
+			fmt.Fprint(stderr, usage)
+			return exitUsage
+		}
+		return runReviewerAdd(rest[1:], stdout, stderr)
+	case "manifest":
+		return runManifest(rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n%s", cmd, usage)
+	return exitUsage
+}
+
+// parse parses flags that may come before or after the positional
+// arguments, and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// multi is a flag that may be given several times.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// openData opens the data folder's database.
+func openData(ctx context.Context, dir string) (*storage.DB, error) {
+	if dir == "" {
+		return nil, errors.New("--data DIR is needed")
+	}
+	return storage.Open(ctx, filepath.Join(dir, "server.db"))
+}
+
+// command runs fn with the database of --data; errors go to stderr.
+func command(name string, args []string, stderr io.Writer, setup func(fs *flag.FlagSet),
+	fn func(ctx context.Context, db *storage.DB, pos []string) error) int {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "the server's data folder")
+	if setup != nil {
+		setup(fs)
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	ctx := context.Background()
+	db, err := openData(ctx, *data)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return exitUsage
+	}
+	defer db.Close()
+	if err := fn(ctx, db, pos); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func runEnrolCode(args []string, stdout, stderr io.Writer) int {
+	var school string
+	return command("enrol-code", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&school, "school", "", "the school the kiosk serves (default: any)")
+	}, func(ctx context.Context, db *storage.DB, pos []string) error {
+		if len(pos) > 0 {
+			return fmt.Errorf("unexpected %q", pos[0])
+		}
+		code, err := NewEnrolCode(ctx, db, school)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, code)
+		return db.Audit(ctx, "admin", "enrol-code", "school="+school)
+	})
+}
+
+func runReviewerAdd(args []string, stdout, stderr io.Writer) int {
+	var schools multi
+	return command("reviewer add", args, stderr, func(fs *flag.FlagSet) {
+		fs.Var(&schools, "school", "a school the reviewer may see (repeat; default: every school)")
+	}, func(ctx context.Context, db *storage.DB, pos []string) error {
+		if len(pos) != 1 || strings.TrimSpace(pos[0]) == "" {
+			return errors.New("one NAME is needed")
+		}
+		if len(schools) == 0 {
+			schools = multi{"*"}
+		}
+		password := NewPassword()
+		err := db.AddReviewer(ctx, storage.Reviewer{ID: newID(), Name: pos[0], PasswordHash: HashPassword(password), Schools: schools})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, password)
+		return nil
+	})
+}
+
+func runManifest(args []string, stdout, stderr io.Writer) int {
+	return command("manifest", args, stderr, nil, func(ctx context.Context, db *storage.DB, pos []string) error {
+		enc := json.NewEncoder(stdout)
+		return db.Manifest(ctx, func(l api.ManifestLine) error { return enc.Encode(l) })
+	})
+}
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "the server's data folder")
+	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
+	cert := fs.String("tls-cert", "", "TLS certificate (PEM); with --tls-key, serve HTTPS")
+	key := fs.String("tls-key", "", "TLS private key (PEM)")
+	verbose := fs.Bool("v", false, "log every request")
+	if pos, err := parse(fs, args); err != nil || len(pos) > 0 {
+		if err == nil {
+			fmt.Fprintf(stderr, "serve: unexpected %q\n", pos[0])
+		}
+		return exitUsage
+	}
+	if (*cert == "") != (*key == "") {
+		fmt.Fprintln(stderr, "serve: --tls-cert and --tls-key go together")
+		return exitUsage
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	db, err := openData(ctx, *data)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitUsage
+	}
+	defer db.Close()
+	srv, err := New(Config{Store: db, Log: log, Secure: *cert != ""})
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitFail
+	}
+	if err := serve(ctx, srv.Handler(), *listen, *cert, *key, log); err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve listens until ctx ends, then lets the requests under way finish.
+func serve(ctx context.Context, h http.Handler, addr, cert, key string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	scheme := "http"
+	if cert != "" {
+		scheme = "https"
+	}
+	log.Info("listening", "url", scheme+"://"+ln.Addr().String())
+	done := make(chan error, 1)
+	go func() {
+		if cert != "" {
+			done <- hs.ServeTLS(ln, cert, key)
+		} else {
+			done <- hs.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return hs.Shutdown(shut)
+}

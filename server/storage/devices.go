@@ -1,0 +1,105 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Device is an enrolled kiosk.
+type Device struct {
+	ID        string
+	School    string // the school it serves; "" any
+	Name      string
+	CreatedAt time.Time
+}
+
+// AddEnrolCode stores a one-time enrolment code (its hash) for school,
+// valid until expires.
+func (db *DB) AddEnrolCode(ctx context.Context, codeHash []byte, school string, expires time.Time) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO enrol_codes (code_hash, school, created_at, expires_at)
+		VALUES (?, ?, ?, ?)`, codeHash, school, formatTime(db.now()), formatTime(expires))
+	if err != nil {
+		return fmt.Errorf("storage: add enrolment code: %w", err)
+	}
+	return nil
+}
+
+// Enrol uses a code once: the device d (its ID and Name set) is stored
+// with the hash of its token and the code's school. An unknown, used or
+// expired code gives ErrForbidden.
+func (db *DB) Enrol(ctx context.Context, codeHash []byte, d Device, tokenHash []byte) (Device, error) {
+	d.CreatedAt = db.now().UTC()
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		var expires string
+		var used sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT school, expires_at, used_at FROM enrol_codes WHERE code_hash = ?",
+			codeHash).Scan(&d.School, &expires, &used)
+		if err != nil {
+			return fmt.Errorf("code: %w", forbiddenIfNone(err))
+		}
+		if used.Valid || expires < formatTime(d.CreatedAt) {
+			return fmt.Errorf("code used or expired: %w", ErrForbidden)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE enrol_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
+			formatTime(d.CreatedAt), d.ID, codeHash); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, token_hash, school, name, created_at)
+			VALUES (?, ?, ?, ?, ?)`, d.ID, tokenHash, d.School, d.Name, formatTime(d.CreatedAt))
+		return err
+	})
+	if err != nil {
+		return Device{}, fmt.Errorf("storage: enrol: %w", err)
+	}
+	return d, nil
+}
+
+func forbiddenIfNone(err error) error {
+	if err == sql.ErrNoRows {
+		return ErrForbidden
+	}
+	return err
+}
+
+// DeviceByToken finds the device a bearer token's hash belongs to;
+// ErrNotFound for an unknown or revoked token.
+func (db *DB) DeviceByToken(ctx context.Context, tokenHash []byte) (Device, error) {
+	var d Device
+	var created string
+	err := db.r.QueryRowContext(ctx, `SELECT id, school, name, created_at FROM devices
+		WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash).Scan(&d.ID, &d.School, &d.Name, &created)
+	if err == nil {
+		d.CreatedAt, err = parseTime(created)
+	}
+	if err != nil {
+		return Device{}, fmt.Errorf("storage: device by token: %w", notFound(err))
+	}
+	return d, nil
+}
+
+// RevokeDevice stops a device's token from working.
+func (db *DB) RevokeDevice(ctx context.Context, id string) error {
+	res, err := db.w.ExecContext(ctx, "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+		formatTime(db.now()), id)
+	if err == nil {
+		err = oneRow(res)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: revoke device %s: %w", id, err)
+	}
+	return nil
+}
+
+// oneRow is ErrNotFound unless res changed a row.
+func oneRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
