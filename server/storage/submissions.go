@@ -22,7 +22,7 @@ type Submission struct {
 	Version                           int
 	SessionID                         string
 	Status, Reason, Reviewer          string
-	CreatedAt, UpdatedAt, SubmittedAt time.Time // SubmittedAt zero until submitted
+	CreatedAt, UpdatedAt, SubmittedAt time.Time        // SubmittedAt zero until submitted
 	Photos                            map[string]Photo // the current version's, by kind
 }
 
