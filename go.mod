@@ -12,7 +12,15 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require github.com/go-resty/resty/v2 v2.17.2
+require (
+	github.com/chromedp/chromedp v0.23.0
+	github.com/go-resty/resty/v2 v2.17.2
+)
+
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+)
 
 require (
 	cn.edu.gradphoto/localeenv v0.0.0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"sync"
 	"bytes"
 	"fmt"
 	"image"
@@ -16,15 +17,31 @@ import (
 	"gradphoto/internal/fixture"
 )
 
-// buildKiosk builds the gradphoto binary into a temporary directory.
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildKiosk builds the gradphoto binary once per test run.
 func buildKiosk(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "gradphoto")
-	out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gradphoto-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "gradphoto")
+		out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", builtBin, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return builtBin
 }
 
 // kioskStill writes a 1920×1080 still of a real portrait, as the kiosk

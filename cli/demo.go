@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"gradphoto/assets"
 	"gradphoto/capture"
 	"gradphoto/capture/opencv"
+	"gradphoto/internal/jpegmark"
 	"gradphoto/spec"
 	"gradphoto/store"
 )
@@ -115,13 +115,13 @@ func walk(ctx context.Context, svc *app.Service, g app.RosterEntry, pics demoPic
 	steps := []func() error{
 		func() error { return svc.Start(ctx) },
 		func() error { return svc.AcceptConsent(ctx) },
-		func() error { return svc.AddCard(ctx, app.CardFront, withComment(pics.front, tag)) },
-		func() error { return svc.AddCard(ctx, app.CardBack, withComment(pics.back, tag)) },
+		func() error { return svc.AddCard(ctx, app.CardFront, jpegmark.Comment(pics.front, tag)) },
+		func() error { return svc.AddCard(ctx, app.CardBack, jpegmark.Comment(pics.back, tag)) },
 		func() error { _, err := svc.SubmitIdentity(ctx, g.Doc, g.Number, g.Name); return err },
 		func() error { return svc.EnterCaptureDeferred(ctx) },
 		func() error {
 			sh := pics.shot.App()
-			sh.Raw, sh.Standard = withComment(sh.Raw, tag), withComment(sh.Standard, tag)
+			sh.Raw, sh.Standard = jpegmark.Comment(sh.Raw, tag), jpegmark.Comment(sh.Standard, tag)
 			return svc.Capture(ctx, sh)
 		},
 		func() error { return svc.AcceptStandard(ctx) },
@@ -151,17 +151,4 @@ func demoGraduate(i int) app.RosterEntry {
 	return app.RosterEntry{Doc: app.DocResidentID, Number: d17 + string(app.CheckChar(d17)), Name: name,
 		StudentNo: fmt.Sprintf("2022%06d", i), School: demoSchool, College: "示范学院", Major: majors[i%len(majors)],
 		Degree: "学士", GradYear: 2026}
-}
-
-// withComment returns a copy of a JPEG with a comment segment (COM) after
-// its start marker: the same picture, other bytes.
-func withComment(jpeg []byte, text string) []byte {
-	seg := make([]byte, 4, 4+len(text))
-	seg[0], seg[1] = 0xFF, 0xFE
-	binary.BigEndian.PutUint16(seg[2:], uint16(2+len(text)))
-	seg = append(seg, text...)
-	out := make([]byte, 0, len(jpeg)+len(seg))
-	out = append(out, jpeg[:2]...)
-	out = append(out, seg...)
-	return append(out, jpeg[2:]...)
 }

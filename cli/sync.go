@@ -108,19 +108,6 @@ func runEnrol(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
-// NewWorker makes the sync worker for an enrolled kiosk's store.
-func NewWorker(ctx context.Context, st *store.Store) (*remote.Worker, error) {
-	cfg, err := st.ServerConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := remote.New(remote.Config{URL: cfg.URL, Token: cfg.Token, CA: cfg.CA})
-	if err != nil {
-		return nil, err
-	}
-	return &remote.Worker{Store: st, Client: c, School: cfg.School}, nil
-}
-
 // runSync runs "gradphoto sync": rounds until interrupted, or with --once
 // one round; it prints the state after each. --once exits 0 when nothing is
 // left to send, 1 when something is (the server unreachable, a refusal).
@@ -144,7 +131,7 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	defer st.Close()
-	w, err := NewWorker(ctx, st)
+	w, err := remote.NewWorker(ctx, st)
 	if err != nil {
 		fmt.Fprintf(stderr, "sync: %v\n", err)
 		return ExitFailed

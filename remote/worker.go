@@ -61,6 +61,20 @@ type Worker struct {
 	kick   chan struct{}
 }
 
+// NewWorker makes the sync worker of an enrolled kiosk's store;
+// store.ErrNotEnrolled when it has no server.
+func NewWorker(ctx context.Context, st *store.Store) (*Worker, error) {
+	cfg, err := st.ServerConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := New(Config{URL: cfg.URL, Token: cfg.Token, CA: cfg.CA})
+	if err != nil {
+		return nil, err
+	}
+	return &Worker{Store: st, Client: c, School: cfg.School}, nil
+}
+
 // Outbox backoff for one submission: attempts 1, 2, 3… wait about 5 s, 10 s,
 // 20 s… up to an hour (with jitter); a refusal the server will repeat
 // waits an hour.

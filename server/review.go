@@ -66,7 +66,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 		PrevPage, NextPage string
 	}{page: p, Schools: schools, Statuses: queueStatuses, School: school, Status: status, Total: total}
 	for _, it := range items {
-		data.Items = append(data.Items, queueRow{Href: "/review/s/" + it.ID, Code: it.Code, Name: maskName(it.Name),
+		data.Items = append(data.Items, queueRow{Href: "/review/s/" + it.ID, Code: shortCode(it), Name: maskName(it.Name),
 			School: it.School, Major: strings.TrimSpace(it.Major + " " + it.Degree), Status: it.Status,
 			Updated: it.UpdatedAt.Local().Format("2006-01-02 15:04")})
 	}
@@ -148,16 +148,17 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
 		StandardURL, RawURL, NextURL           string
 		Checks                                 []checkRow
 		Reasons                                []reason
-	}{page: p, ID: sub.ID, Code: sub.Code, Status: sub.Status, Reason: sub.Reason, Version: sub.Version,
-		VersionN: sub.Version, Name: maskName(sub.Name), DocType: sub.DocType, Number: maskNumber(sub.Number),
-		School: sub.School, College: sub.College, Major: sub.Major, Degree: sub.Degree, Payment: sub.Payment,
+	}{page: p, ID: sub.ID, Code: shortCode(sub), Status: sub.Status, Reason: sub.Reason, Version: sub.Version,
+		VersionN: sub.Version, Name: maskName(sub.Name), DocType: s.pages.message(lang, "doc."+sub.DocType),
+		Number: maskNumber(sub.Number), School: sub.School, College: sub.College, Major: sub.Major, Degree: sub.Degree,
+		Payment:     s.pages.message(lang, "payment."+sub.Payment),
 		StandardURL: photo(api.KindStandard), RawURL: photo(api.KindRaw)}
 	if sub.GradYear > 0 {
 		data.GradYear = strconv.Itoa(sub.GradYear)
 	}
 	_, data.HasStandard = sub.Photos[api.KindStandard]
 	_, data.HasRaw = sub.Photos[api.KindRaw]
-	data.Checks = s.checks(r, sub)
+	data.Checks = s.checks(r, sub, lang)
 	for _, k := range rejectReasons {
 		data.Reasons = append(data.Reasons, reason{k, s.pages.message(lang, "reason."+k)})
 	}
@@ -168,7 +169,7 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
 }
 
 // checks reads the standardised photo's report from the version's metadata.
-func (s *Server) checks(r *http.Request, sub storage.Submission) []checkRow {
+func (s *Server) checks(r *http.Request, sub storage.Submission, lang string) []checkRow {
 	meta, err := s.store.VersionMeta(r.Context(), sub.ID, sub.Version)
 	if err != nil {
 		return nil
@@ -192,7 +193,7 @@ func (s *Server) checks(r *http.Request, sub storage.Submission) []checkRow {
 	}
 	var out []checkRow
 	for _, c := range rep.Checks {
-		row := checkRow{ID: c.ID, Pass: c.Pass, Value: strings.TrimSpace(strconv.FormatFloat(c.Value, 'f', -1, 64) + " " + c.Unit)}
+		row := checkRow{ID: s.pages.message(lang, "check."+c.ID), Pass: c.Pass, Value: strings.TrimSpace(strconv.FormatFloat(c.Value, 'f', -1, 64) + " " + c.Unit)}
 		switch {
 		case c.Min != nil && c.Max != nil:
 			row.Limit = fmt.Sprintf("%g–%g", *c.Min, *c.Max)
@@ -332,4 +333,12 @@ func (s *Server) handleStatusPage(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 	}
 	s.render(w, r, status, lang, "status.html", data)
+}
+
+// shortCode is the receipt's code, or the end of the id when there is none.
+func shortCode(s storage.Submission) string {
+	if s.Code != "" {
+		return s.Code
+	}
+	return s.ID[len(s.ID)-8:]
 }

@@ -83,3 +83,13 @@ func (s *Store) PurgeDocuments(ctx context.Context, sessionID string) (int, erro
 	}
 	return int(n), nil
 }
+
+// DocumentCounts counts the ID-card images held and those purged.
+func (s *Store) DocumentCounts(ctx context.Context) (held, purged int, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE purged_at IS NULL),
+		COUNT(*) FILTER (WHERE purged_at IS NOT NULL) FROM documents`).Scan(&held, &purged)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: document counts: %w", err)
+	}
+	return held, purged, nil
+}

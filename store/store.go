@@ -287,3 +287,15 @@ func parseNullTime(s sql.NullString) (time.Time, error) {
 	}
 	return parseTime(s.String)
 }
+
+// IntegrityCheck runs SQLite's integrity check: nil when it says "ok".
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("store: integrity check: %s", res)
+	}
+	return nil
+}

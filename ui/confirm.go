@@ -41,10 +41,13 @@ func (s *confirmScreen) content() fyne.CanvasObject {
 }
 
 func (s *confirmScreen) onConfirm() {
-	s.k.act(func(ctx context.Context) error {
+	ok := s.k.act(func(ctx context.Context) error {
 		_, err := s.k.svc.Confirm(ctx)
 		return err
 	})
+	if ok && s.k.worker != nil {
+		s.k.worker.Kick() // send it now if the network is there
+	}
 }
 
 func (s *confirmScreen) onRetake() { s.k.act(s.k.svc.Retake) }

@@ -8,6 +8,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"gradphoto/spec"
 	"os"
@@ -20,9 +21,11 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
+	"gradphoto/api"
 	"gradphoto/app"
 	"gradphoto/assets"
 	"gradphoto/capture"
+	"gradphoto/remote"
 	"gradphoto/store"
 )
 
@@ -94,7 +97,16 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 		// warm up once the Welcome screen is up, while the graduate reads it
 		time.AfterFunc(warmUpAfter, func() { cam.Load() })
 	}
-	k := newShell(w, newService(st, app.Policy{RequireCards: !o.NoCards}), cam, config{Lang: o.Lang})
+	cfg := config{Lang: o.Lang}
+	worker, err := remote.NewWorker(ctx, st)
+	switch {
+	case err == nil:
+		srv, _ := st.ServerConfig(ctx)
+		cfg.StatusURL = strings.TrimRight(srv.URL, "/") + api.PathStatusPage
+	case !errors.Is(err, store.ErrNotEnrolled):
+		return err
+	}
+	k := newShell(w, newService(st, app.Policy{RequireCards: !o.NoCards}), cam, cfg)
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {
 			return err
@@ -102,6 +114,12 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	}
 	k.start(ctx)
 	defer k.stop()
+	if worker != nil && o.Screen == "" {
+		k.worker = worker
+		worker.OnState = func(st remote.State) { uiDo(func() { k.onSync(st) }) }
+		worker.Start(ctx)
+		defer worker.Stop()
+	}
 	w.ShowAndRun()
 	return nil
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"log"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +13,7 @@ import (
 
 	"gradphoto/app"
 	"gradphoto/capture"
+	"gradphoto/remote"
 )
 
 // config holds the kiosk window's settings.
@@ -19,12 +21,8 @@ type config struct {
 	Lang        string        // starting language: langZH (default) or langEN
 	IdleWarn    time.Duration // inactivity warning (default 75 s)
 	IdleTimeout time.Duration // inactivity reset (default 90 s)
-	StatusURL   string        // the receipt's QR code: this + submission id
+	StatusURL   string        // the receipt's QR code: this + the status token; "" no QR (no server)
 }
-
-// defaultStatusURL is where a graduate checks a submission from a phone
-// (the collection service's status page; set per deployment).
-const defaultStatusURL = "https://photo.example.edu.cn/status/"
 
 func (c config) withDefaults() config {
 	if c.Lang == "" {
@@ -35,9 +33,6 @@ func (c config) withDefaults() config {
 	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = app.DefaultIdleTimeout
-	}
-	if c.StatusURL == "" {
-		c.StatusURL = defaultStatusURL
 	}
 	return c
 }
@@ -76,6 +71,9 @@ type shell struct {
 	body    *fyne.Container
 	warning *widget.PopUp
 	current screen
+	sync    *remote.State   // the sync worker's last state; nil: no server
+	syncBox *fyne.Container // the indicator in the top bar
+	worker  *remote.Worker  // nil: no server
 
 	welcome     *welcomeScreen
 	consent     *consentScreen
@@ -203,7 +201,12 @@ func (k *shell) topBar(step app.Step) fyne.CanvasObject {
 	if i := indicatorIndex(step); i >= 0 {
 		middle = container.NewCenter(stepIndicator(i))
 	}
-	bar := container.NewBorder(nil, nil, container.NewCenter(title), sized(toggle), middle)
+	right := sized(toggle)
+	if k.sync != nil {
+		k.syncBox = container.NewCenter(k.syncLabel())
+		right = container.NewHBox(k.syncBox, right)
+	}
+	bar := container.NewBorder(nil, nil, container.NewCenter(title), right, middle)
 	return container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
 }
 
@@ -318,4 +321,39 @@ func (k *shell) onBack() {
 	if k.svc.Session().Step == app.StepWelcome {
 		k.clear(k.lang)
 	}
+}
+
+// syncLabel is the small sync indicator: offline, how many submissions
+// wait, when the kiosk last reached the server. It never blocks anything.
+func (k *shell) syncLabel() fyne.CanvasObject {
+	st := *k.sync
+	parts := []string{}
+	col := colMuted
+	switch {
+	case st.Problem != "":
+		parts, col = append(parts, lang.L("sync.problem")), colError
+	case st.Offline:
+		parts, col = append(parts, lang.L("sync.offline")), colWarning
+	case st.LastSuccess.IsZero():
+		parts = append(parts, lang.L("sync.never"))
+	default:
+		parts = append(parts, lang.L("sync.synced", map[string]any{"Time": st.LastSuccess.Local().Format("15:04")}))
+	}
+	if st.Pending > 0 {
+		parts = append(parts, lang.L("sync.pending", map[string]any{"N": st.Pending}))
+	}
+	return text(strings.Join(parts, " · "), 18, col, false)
+}
+
+// onSync shows a new sync state (the worker's OnState, through uiDo): in
+// place, so nothing the graduate is doing is disturbed.
+func (k *shell) onSync(st remote.State) {
+	first := k.sync == nil
+	k.sync = &st
+	if first || k.syncBox == nil {
+		k.show()
+		return
+	}
+	k.syncBox.Objects = []fyne.CanvasObject{k.syncLabel()}
+	k.syncBox.Refresh()
 }

@@ -35,7 +35,12 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 		paragraph(lang.L("submitted.next")),
 		paragraph(lang.L(paymentKey(sess.Payment))),
 	)
-	qr := container.NewVBox(statusQR(s.k.cfg.StatusURL+sess.SubmissionID), label(lang.L("submitted.scan")))
+	var qr fyne.CanvasObject
+	if s.k.cfg.StatusURL != "" && sess.StatusToken != "" {
+		qr = container.NewVBox(statusQR(s.k.cfg.StatusURL+sess.StatusToken), label(lang.L("submitted.scan")))
+	} else {
+		info.Add(paragraph(lang.L("submitted.no_qr")))
+	}
 	return container.NewBorder(nil, buttonRow(nil, s.done), nil, nil,
 		card(container.NewBorder(nil, nil, nil, qr, info)))
 }
