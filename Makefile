@@ -13,13 +13,24 @@ GOFILES  = $(shell git ls-files -co --exclude-standard '*.go')
 XVFB    := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
 FUZZTIME ?= 30s
 
-.PHONY: deps build run test bench fuzz screenshots clean
+.PHONY: deps build build-server run server test bench fuzz screenshots clean
 
 deps:
 	@bash scripts/deps.sh
 
 build: deps
 	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+# The reference server: no Fyne, no OpenCV.
+build-server:
+	$(GO) build -o bin/gradphoto-server ./cmd/gradphoto-server
+
+# make server: a reference server on 127.0.0.1:8080 with its data in
+# SERVER_DATA; prints an enrolment code for a kiosk and the reviewer page
+# with a first reviewer's password.
+SERVER_DATA ?= server-data
+server: build-server
+	@bash scripts/server.sh bin/gradphoto-server $(SERVER_DATA)
 
 # make run ARGS="--fullscreen" for a real kiosk; ARGS="--screen identity --lang en" for one screen.
 run: build
@@ -49,6 +60,7 @@ fuzz: deps
 
 screenshots: build
 	bash scripts/screenshots.sh $(BIN) docs/screenshots
+	GRADPHOTO_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestReviewInABrowser ./server
 
 clean:
 	rm -rf bin

@@ -50,6 +50,10 @@ func TestImportRules(t *testing.T) {
 		{"gradphoto/capture/opencv", []string{fyne, sql, sqlit}},
 		{"gradphoto/cli", []string{fyne}},
 		{"gradphoto/tools/...", []string{fyne}},
+		{"gradphoto/server/...", append([]string{fyne, gocv}, ours("app", "store", "camera", "capture", "cli", "ui", "remote", "imaging", "roster", "spec")...)},
+		{"gradphoto/cmd/gradphoto-server", append([]string{fyne, gocv}, ours("app", "store", "camera", "capture", "cli", "ui", "remote", "imaging")...)},
+		{"gradphoto/remote", []string{fyne, gocv}},
+		{"gradphoto/api", append([]string{fyne, gocv, sql, sqlit}, ours("app", "store", "server")...)},
 	}
 	checked := map[string]bool{}
 	for _, r := range rules {

@@ -9,6 +9,7 @@ packages=(
   libopencv-dev opencv-data                      # gocv (OpenCV 4.6) and its Haar cascades
   xvfb xauth x11-utils imagemagick               # headless display for tests and screenshots
   fonts-droid-fallback                           # source of the embedded CJK font
+  chromium-headless-shell                        # the reviewer pages' browser test (chromedp)
 )
 
 missing=()

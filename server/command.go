@@ -201,19 +201,20 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitFail
 	}
-	if err := serve(ctx, srv.Handler(), *listen, *cert, *key, log); err != nil {
+	ln, err := net.Listen("tcp", *listen)
+	if err == nil {
+		err = serve(ctx, srv.Handler(), ln, *cert, *key, log)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitFail
 	}
 	return exitOK
 }
 
-// serve listens until ctx ends, then lets the requests under way finish.
-func serve(ctx context.Context, h http.Handler, addr, cert, key string, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
+// serve answers on ln until ctx ends, then lets the requests under way
+// finish; with cert and key it serves HTTPS.
+func serve(ctx context.Context, h http.Handler, ln net.Listener, cert, key string, log *slog.Logger) error {
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	scheme := "http"

@@ -46,6 +46,10 @@ const appID = "cn.edu.gradphoto.kiosk"
 // do not slow the Welcome screen down.
 const warmUpAfter = 2 * time.Second
 
+// demoStatusURL is the status page the demo screens' receipt points to:
+// the reference server that `make server` starts.
+const demoStatusURL = "http://127.0.0.1:8080" + api.PathStatusPage
+
 // windowSize is the kiosk window's size when not full screen.
 var windowSize = fyne.NewSize(1280, 800)
 
@@ -105,6 +109,9 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 		cfg.StatusURL = strings.TrimRight(srv.URL, "/") + api.PathStatusPage
 	case !errors.Is(err, store.ErrNotEnrolled):
 		return err
+	}
+	if o.Screen != "" && cfg.StatusURL == "" {
+		cfg.StatusURL = demoStatusURL // the demo receipt shows its QR code
 	}
 	k := newShell(w, newService(st, app.Policy{RequireCards: !o.NoCards}), cam, cfg)
 	if o.Screen != "" {
