@@ -93,6 +93,9 @@ func decode(data []byte) (gocv.Mat, error) {
 	}
 }
 
+// jpegTail is how near its end a JPEG's end marker must be.
+const jpegTail = 64
+
 var (
 	jpegEnd  = []byte{0xFF, 0xD9}
 	pngStart = []byte("\x89PNG\r\n\x1a\n")
@@ -101,10 +104,10 @@ var (
 
 // decodeJPEG reads a JPEG. OpenCV decodes a truncated JPEG without
 // complaint (the missing part comes out grey), so the end marker is checked
-// first. CMYK (Adobe) JPEGs go through Go's decoder, which knows their
+// first (within the last bytes: some writers add a newline or padding). CMYK (Adobe) JPEGs go through Go's decoder, which knows their
 // inverted ink; the orientation is applied here, not by OpenCV.
 func decodeJPEG(data []byte) (gocv.Mat, error) {
-	if !bytes.HasSuffix(bytes.TrimRight(data, "\x00"), jpegEnd) {
+	if tail := data[max(0, len(data)-jpegTail):]; !bytes.Contains(tail, jpegEnd) {
 		return gocv.Mat{}, fmt.Errorf("%w: JPEG is cut off (no end marker)", spec.ErrBadImage)
 	}
 	var img gocv.Mat

@@ -17,12 +17,24 @@ type cropFit struct {
 }
 
 // head is what the crop is solved from, in source px: face width, head top
-// and chin measured from the eye line (both positive).
+// and chin measured from the eye line (both positive), and how far the
+// picture reaches where the person runs out of it.
 type head struct {
 	Width    float64
 	TopUp    float64 // eye line to head top
 	ChinDown float64 // eye line to chin
+	// Below is how far the picture reaches below the eye line (the photo
+	// must not end lower: the body would be cut); +Inf when unknown.
+	Below float64
+	// SideHalf, when the body runs out of the picture at its sides, is how
+	// far the picture reaches left and right of the face's centre (the
+	// photo must not be wider); +Inf when the body stays inside.
+	SideHalf float64
 }
+
+// fitMargin keeps every quantity this share of its range inside it, so
+// measuring the finished photo again does not find it a pixel outside.
+const fitMargin = 0.04
 
 // solveFit finds the scale and eye row that put every quantity the profile
 // constrains (face width or head height, head top, eye line) inside its
@@ -38,21 +50,54 @@ func solveFit(p spec.Profile, h head) (cropFit, error) {
 	if p.EyeLine != nil {
 		eyes = *p.EyeLine
 	}
-	best, bestCost := cropFit{}, math.Inf(1)
-	const steps = 120
-	for i := 0; i <= steps; i++ {
-		s := sLo + (sHi-sLo)*float64(i)/steps
-		for j := 0; j <= steps; j++ {
-			y := eyes.Min + (eyes.Max-eyes.Min)*float64(j)/steps
-			if c, ok := fitCost(p, h, s, y); ok && c < bestCost {
-				best, bestCost = cropFit{Scale: s, EyeY: y}, c
+	search := func(margin float64, picture bool) (cropFit, bool) {
+		best, bestCost := cropFit{}, math.Inf(1)
+		const steps = 120
+		for i := 0; i <= steps; i++ {
+			s := sLo + (sHi-sLo)*float64(i)/steps
+			for j := 0; j <= steps; j++ {
+				y := eyes.Min + (eyes.Max-eyes.Min)*float64(j)/steps
+				c, ok := fitCost(p, h, s, y, margin)
+				if ok && picture {
+					ok = fitsPicture(p, h, s, y)
+				}
+				if ok && c < bestCost {
+					best, bestCost = cropFit{Scale: s, EyeY: y}, c
+				}
 			}
 		}
+		return best, !math.IsInf(bestCost, 1)
 	}
-	if math.IsInf(bestCost, 1) {
-		return cropFit{}, fmt.Errorf("%w (head top %.0f px above the eyes at face width %.0f px)", spec.ErrNoFit, h.TopUp, h.Width)
+	if fit, ok := search(fitMargin, true); ok {
+		return fit, nil
 	}
-	return best, nil
+	if fit, ok := search(0, true); ok {
+		return fit, nil
+	}
+	if _, ok := search(0, false); ok {
+		return cropFit{}, pictureTooSmall(p, h)
+	}
+	return cropFit{}, fmt.Errorf("%w (head top %.0f px above the eyes at face width %.0f px)", spec.ErrNoFit, h.TopUp, h.Width)
+}
+
+// fitsPicture reports whether the photo at scale s with the eyes at row
+// eyeY stays inside the picture where the body runs out of it.
+func fitsPicture(p spec.Profile, h head, s, eyeY float64) bool {
+	const slack = 1.5 // output px: rounding
+	if eyeY+s*h.Below < float64(p.Height)-slack {
+		return false
+	}
+	return float64(p.Width)/2 <= s*h.SideHalf+slack
+}
+
+// pictureTooSmall says which edge of the picture stops every crop that
+// would fit the profile.
+func pictureTooSmall(p spec.Profile, h head) error {
+	if !math.IsInf(h.SideHalf, 1) {
+		return fmt.Errorf("%w: the shoulders run out of the picture's sides", spec.ErrShouldersCut)
+	}
+	return fmt.Errorf("%w: the picture ends %.0f face widths below the eyes; the photo needs more", spec.ErrShouldersCut,
+		h.Below/h.Width)
 }
 
 // scaleRange is the range of scales that keep the face size in range
@@ -72,13 +117,14 @@ func scaleRange(p spec.Profile, h head) (float64, float64, error) {
 // fitCost is how far (in half-ranges, squared) each quantity lies from the
 // middle of its range, plus a penalty for upscaling; ok is false when a
 // quantity leaves its range.
-func fitCost(p spec.Profile, h head, s, eyeY float64) (float64, bool) {
+func fitCost(p spec.Profile, h head, s, eyeY, margin float64) (float64, bool) {
 	cost := 0.0
 	add := func(r *spec.Range, v float64) bool {
 		if r == nil {
 			return true
 		}
-		if !r.Contains(v) {
+		m := margin * (r.Max - r.Min)
+		if v < r.Min+m || v > r.Max-m {
 			return false
 		}
 		half := math.Max(1, (r.Max-r.Min)/2)

@@ -45,12 +45,12 @@ func newLayout(f face.Face, cv *canvas, p spec.Profile, fit cropFit) layout {
 
 // render makes the output image: the levelled, scaled crop with the
 // background replaced by bg through a soft alpha matte. The caller closes it.
-func render(src gocv.Mat, f face.Face, cv *canvas, seg segmentation, p spec.Profile, fit cropFit, bg spec.RGB) (gocv.Mat, error) {
+func render(pic picture, f face.Face, cv *canvas, seg segmentation, p spec.Profile, fit cropFit, bg spec.RGB) (gocv.Mat, error) {
 	l := newLayout(f, cv, p, fit)
 	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
-	crop := renderCrop(src, f, l, fill)
+	crop := renderCrop(pic.img, f, l, fill)
 	defer crop.Close()
-	inside := insideMask(image.Pt(src.Cols(), src.Rows()), l.toOut, l.size)
+	inside := warp(pic.valid, l.toOut, l.size, gocv.InterpolationNearestNeighbor, color.RGBA{})
 	defer inside.Close()
 	alpha, err := matte(crop, inside, cv, seg, l)
 	if err != nil {
@@ -162,19 +162,22 @@ func bandMasks(soft gocv.Mat, r int) ([]uint8, []uint8, error) {
 }
 
 // cutCheck refuses a photo in which the person runs into an edge of the
-// source picture (not of the photo): the head or shoulders would be cut.
+// source picture (not of the photo): the head (but at its top, where a
+// little hair past the picture was accepted) or the shoulders would be cut.
 func cutCheck(inside []uint8, alpha []float32, l layout) error {
 	w, h := l.size.X, l.size.Y
 	var head, body int
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			i := y*w + x
-			if inside[i] == 0 || alpha[i] < 0.5 || !nextToOutside(inside, w, h, x, y) {
+			if inside[i] == 0 || alpha[i] < 0.5 {
 				continue
 			}
-			if float64(y) < l.eyeY {
+			side, below := outsideAround(inside, w, h, x, y)
+			switch {
+			case float64(y) < l.eyeY && side:
 				head++
-			} else {
+			case float64(y) >= l.eyeY && (side || below):
 				body++
 			}
 		}
@@ -189,13 +192,12 @@ func cutCheck(inside []uint8, alpha []float32, l layout) error {
 	return nil
 }
 
-func nextToOutside(inside []uint8, w, h, x, y int) bool {
-	for _, n := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
-		if n[0] >= 0 && n[1] >= 0 && n[0] < w && n[1] < h && inside[n[1]*w+n[0]] == 0 {
-			return true
-		}
-	}
-	return false
+// outsideAround reports whether the pixel's left or right neighbour, or
+// the one below it, lies outside the picture (the one above may: hair past
+// the picture's top).
+func outsideAround(inside []uint8, w, h, x, y int) (side, below bool) {
+	out := func(px, py int) bool { return px >= 0 && py >= 0 && px < w && py < h && inside[py*w+px] == 0 }
+	return out(x-1, y) || out(x+1, y), out(x, y+1)
 }
 
 // composite blends the crop over the background colour through alpha, with

@@ -15,13 +15,13 @@ import (
 // Segmentation parameters (see imaging/README.md).
 const (
 	canvasFaceW   = 64.0 // face width in canvas px: the resolution of segmentation
-	minPlainN     = 200  // background samples needed to trust a colour model
+	minPlainN     = 120  // background samples needed to trust a colour model
 	plainSpread   = 6.0  // a backdrop is plain when its RMS ΔE after the gradient fit is below this…
 	plainGradient = 6.0  // …and its mean gradient is below this
 	minPersonDE   = 10.0 // ΔE from the backdrop model above which a pixel is person (at least)
-	grabIters     = 2    // GrabCut iterations at the head edge
+	grabIters     = 3    // GrabCut iterations
 	inlierDE      = 8.0  // a background sample this close to the model is backdrop
-	minInliers    = 0.85 // share of background samples that must be backdrop
+	minInliers    = 0.55 // share of background samples that must be backdrop (the rest: hair, shoulders)
 )
 
 // GrabCut mask labels (OpenCV's GC_BGD, GC_FGD, GC_PR_BGD, GC_PR_FGD).
@@ -57,189 +57,173 @@ func (c *canvas) faceEllipse(x, y float64) bool {
 	return sq((x-c.cx)/(0.30*c.fw))+sq((y-cy)/math.Max(1, ry+0.15*c.fw)) <= 1
 }
 
-// inBands reports whether (x, y) lies where only backdrop should be:
-// above the hair, or beside the head above the shoulders.
-func (c *canvas) inBands(x, y float64) bool {
-	return y < c.eyeY-1.45*c.fw || (math.Abs(x-c.cx) > 1.25*c.fw && y < c.eyeY+0.2*c.fw)
-}
-
-// backdropModel is the backdrop colour as a plane over the canvas (light
-// falls off across a backdrop): per channel v = k0 + k1·x + k2·y.
-type backdropModel struct{ k [3][3]float64 }
-
-func (m backdropModel) at(x, y float64) Lab {
-	v := func(i int) float64 { return m.k[i][0] + m.k[i][1]*x + m.k[i][2]*y }
-	return Lab{v(0), v(1), v(2)}
-}
-
-// fitBackdrop fits the plane to the background samples by least squares and
-// returns it with the RMS ΔE of the samples from it.
-func fitBackdrop(px labPixels, samples []image.Point) (backdropModel, float64) {
-	var ata [3][3]float64
-	var atb [3][3]float64 // per channel
-	for _, p := range samples {
-		row := [3]float64{1, float64(p.X), float64(p.Y)}
-		c := px.at(p.X, p.Y)
-		v := [3]float64{c.L, c.A, c.B}
-		for i := 0; i < 3; i++ {
-			for j := 0; j < 3; j++ {
-				ata[i][j] += row[i] * row[j]
-			}
-			for ch := 0; ch < 3; ch++ {
-				atb[ch][i] += row[i] * v[ch]
-			}
-		}
-	}
-	var m backdropModel
-	for ch := 0; ch < 3; ch++ {
-		m.k[ch] = solve3(ata, atb[ch])
-	}
-	var ss float64
-	for _, p := range samples {
-		ss += sq(DeltaE(px.at(p.X, p.Y), m.at(float64(p.X), float64(p.Y))))
-	}
-	return m, math.Sqrt(ss / math.Max(1, float64(len(samples))))
-}
-
-// solve3 solves a 3×3 linear system by Cramer's rule (0 when singular).
-func solve3(a [3][3]float64, b [3]float64) [3]float64 {
-	det := func(m [3][3]float64) float64 {
-		return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) - m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
-			m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
-	}
-	d := det(a)
-	if math.Abs(d) < 1e-9 {
-		return [3]float64{}
-	}
-	var out [3]float64
-	for i := 0; i < 3; i++ {
-		m := a
-		for r := 0; r < 3; r++ {
-			m[r][i] = b[r]
-		}
-		out[i] = det(m) / d
-	}
-	return out
-}
-
 // segmentation is the person mask of a canvas.
 type segmentation struct {
-	mask   []uint8 // 255 person, 0 backdrop
+	mask   []uint8   // 255 person, 0 backdrop
+	dist   []float64 // each pixel's ΔE from the backdrop model
 	model  backdropModel
 	spread float64 // backdrop RMS ΔE after the fit
 	thresh float64 // ΔE above which a pixel is person
 }
 
-// segment separates the person from the backdrop on the canvas: a colour
-// model of the plain backdrop (fitted where only backdrop can be), refined
-// by GrabCut at the head's edge. A background that is not plain is refused
-// (ErrBusyBackdrop): replacing it would leave traces of it in the photo.
+// segment separates the person from the backdrop on the canvas. The
+// backdrop is sampled wherever the head and body cannot be (so a tight ID
+// photo whose head almost touches the top still has its corners and the
+// gaps beside the head), and a colour surface is fitted to it robustly. A
+// background that is not plain is refused (ErrBusyBackdrop): replacing it
+// would leave traces of it in the photo. The canvas outside the source
+// picture is painted the backdrop's colour (a head at the top edge gets
+// backdrop above it), then GrabCut on the whole canvas, seeded by the
+// colour distance, the face and the body, separates the person; the
+// component holding the face is kept; its holes are filled unless they look
+// like backdrop (between arm and body).
 func segment(c *canvas) (segmentation, error) {
 	px, err := newLabPixels(c.img)
 	if err != nil {
 		return segmentation{}, err
 	}
-	var samples []image.Point
-	for y := 0; y < c.h; y++ {
-		for x := 0; x < c.w; x++ {
-			if c.inside[y*c.w+x] && c.inBands(float64(x), float64(y)) {
-				samples = append(samples, image.Pt(x, y))
-			}
-		}
-	}
+	samples := c.backdropSamples()
 	if len(samples) < minPlainN {
 		return segmentation{}, fmt.Errorf("%w: too little background visible", spec.ErrNotSegmented)
 	}
 	s := segmentation{}
 	var share float64
-	s.model, s.spread, share, samples = fitRobust(px, samples)
-	grad := px.meanGradientAt(samples)
+	var kept []image.Point
+	s.model, s.spread, share, kept = fitRobust(px, samples, c.cx, c.eyeY, c.fw)
+	grad := px.meanGradientAt(kept)
 	if share < minInliers || s.spread > plainSpread || grad > plainGradient {
 		return segmentation{}, fmt.Errorf("%w (%.0f%% of it matches one colour, spread ΔE %.1f, gradient %.1f)",
 			spec.ErrBusyBackdrop, share*100, s.spread, grad)
 	}
-	if err := s.byColour(c, px); err != nil {
+	s.thresh = math.Max(minPersonDE, 3*s.spread)
+	if err := c.paintOutside(s.model); err != nil {
+		return segmentation{}, err
+	}
+	if px, err = newLabPixels(c.img); err != nil {
+		return segmentation{}, err
+	}
+	s.dist = make([]float64, c.w*c.h)
+	for y := 0; y < c.h; y++ {
+		for x := 0; x < c.w; x++ {
+			s.dist[y*c.w+x] = DeltaE(px.at(x, y), s.model.at(float64(x), float64(y)))
+		}
+	}
+	if err := s.cut(c); err != nil {
 		return segmentation{}, err
 	}
 	s.clean(c)
 	return s, nil
 }
 
-// fitRobust fits the backdrop plane, drops the samples far from it (a light
-// switch, a stray hair) and fits again on the rest. It returns the model,
-// its spread, the share of samples kept, and the kept samples.
-func fitRobust(px labPixels, samples []image.Point) (backdropModel, float64, float64, []image.Point) {
-	m, _ := fitBackdrop(px, samples)
-	kept := samples[:0:0]
-	for _, p := range samples {
-		if DeltaE(px.at(p.X, p.Y), m.at(float64(p.X), float64(p.Y))) <= inlierDE {
-			kept = append(kept, p)
-		}
+// headPrior reports whether (x, y) may be head or hair: an ellipse around
+// the skull, generous for hair, and long hair falling beside the neck.
+func (c *canvas) headPrior(x, y float64) bool {
+	if sq((x-c.cx)/(0.64*c.fw))+sq((y-(c.eyeY-0.25*c.fw))/(1.05*c.fw)) <= 1 {
+		return true
 	}
-	if len(kept) < minPlainN {
-		return m, math.Inf(1), float64(len(kept)) / float64(len(samples)), kept
-	}
-	m, spread := fitBackdrop(px, kept)
-	return m, spread, float64(len(kept)) / float64(len(samples)), kept
+	return math.Abs(x-c.cx) < 0.7*c.fw && y > c.eyeY && y < c.chinY+0.6*c.fw
 }
 
-// byColour thresholds the colour distance to the backdrop model, then
-// refines the head's outline (hair) with GrabCut.
-func (s *segmentation) byColour(c *canvas, px labPixels) error {
-	s.thresh = math.Max(minPersonDE, 3*s.spread)
-	s.mask = make([]uint8, c.w*c.h)
-	dist := make([]float64, c.w*c.h)
-	for y := 0; y < c.h; y++ {
-		for x := 0; x < c.w; x++ {
-			i := y*c.w + x
-			dist[i] = DeltaE(px.at(x, y), s.model.at(float64(x), float64(y)))
-			if c.inside[i] && (dist[i] > s.thresh || c.faceEllipse(float64(x), float64(y))) {
-				s.mask[i] = 255
+// bodyPrior reports whether (x, y) may be neck, shoulders or body: below
+// the chin, widening fast to the shoulders.
+func (c *canvas) bodyPrior(x, y float64) bool {
+	top := c.chinY + 0.15*c.fw
+	return y > top && math.Abs(x-c.cx) < 0.45*c.fw+2.0*(y-top)
+}
+
+// backdropSamples are the canvas pixels (every second one) that show the
+// source and can be neither head nor body.
+func (c *canvas) backdropSamples() []image.Point {
+	var out []image.Point
+	for y := 0; y < c.h; y += 2 {
+		for x := 0; x < c.w; x += 2 {
+			fx, fy := float64(x), float64(y)
+			if c.inside[y*c.w+x] && !c.headPrior(fx, fy) && !c.bodyPrior(fx, fy) {
+				out = append(out, image.Pt(x, y))
 			}
 		}
 	}
-	return s.refineHead(c, dist)
+	return out
 }
 
-// headBand is the canvas region around the head where the outline matters.
-func headBand(c *canvas) image.Rectangle {
-	r := image.Rect(int(c.cx-1.1*c.fw), int(c.eyeY-1.7*c.fw), int(c.cx+1.1*c.fw), int(c.eyeY+0.3*c.fw))
-	return r.Intersect(image.Rect(0, 0, c.w, c.h))
-}
-
-// refineHead runs GrabCut on the head band, seeded by the colour distance:
-// clearly backdrop, clearly person, and uncertain in between.
-func (s *segmentation) refineHead(c *canvas, dist []float64) error {
-	band := headBand(c)
-	if band.Dx() < 8 || band.Dy() < 8 {
-		return nil
+// paintOutside gives the canvas pixels that lie outside the source picture
+// the backdrop model's colour: beyond the picture's edge there is backdrop.
+func (c *canvas) paintOutside(m backdropModel) error {
+	lab := gocv.NewMat()
+	defer lab.Close()
+	gocv.CvtColor(c.img, &lab, gocv.ColorBGRToLab)
+	b, err := lab.DataPtrUint8()
+	if err != nil {
+		return err
 	}
-	gc := gocv.NewMatWithSize(band.Dy(), band.Dx(), gocv.MatTypeCV8U)
-	defer gc.Close()
-	seeds := make([]byte, band.Dx()*band.Dy())
-	for y := band.Min.Y; y < band.Max.Y; y++ {
-		for x := band.Min.X; x < band.Max.X; x++ {
-			i, j := y*c.w+x, (y-band.Min.Y)*band.Dx()+(x-band.Min.X)
-			seeds[j] = seedLabel(c, x, y, dist[i], s.thresh)
+	for y := 0; y < c.h; y++ {
+		for x := 0; x < c.w; x++ {
+			i := y*c.w + x
+			if c.inside[i] {
+				continue
+			}
+			v := m.at(float64(x), float64(y))
+			b[3*i] = uint8(clamp(v.L*255/100, 0, 255))
+			b[3*i+1] = uint8(clamp(v.A+128, 0, 255))
+			b[3*i+2] = uint8(clamp(v.B+128, 0, 255))
 		}
 	}
-	return s.runGrabCut(c, band, seeds, grabIters)
+	gocv.CvtColor(lab, &c.img, gocv.ColorLabToBGR)
+	return nil
 }
 
-func seedLabel(c *canvas, x, y int, d, t float64) byte {
-	switch {
-	case !c.inside[y*c.w+x]:
-		return gcBG
-	case c.faceEllipse(float64(x), float64(y)):
-		return gcFG
-	case d < t/2:
-		return gcBG
-	case d > 2*t:
-		return gcFG
-	case d > t:
-		return gcPrFG
+// headCore reports whether (x, y) is certainly head: the face's core and
+// the skull above it (0.7 face widths above the eyes; with hair the head
+// reaches 0.9–1.0), whatever colour the hair is.
+func (c *canvas) headCore(x, y float64) bool {
+	if c.faceEllipse(x, y) {
+		return true
 	}
-	return gcPrBG
+	return sq((x-c.cx)/(0.42*c.fw))+sq((y-(c.eyeY-0.1*c.fw))/(0.6*c.fw)) <= 1
+}
+
+// bodyCore reports whether (x, y) is certainly person: the neck under the
+// chin and the chest under it.
+func (c *canvas) bodyCore(x, y float64) bool {
+	switch {
+	case y > c.chinY+0.7*c.fw:
+		return math.Abs(x-c.cx) < 0.65*c.fw
+	case y > c.chinY+0.25*c.fw:
+		return math.Abs(x-c.cx) < 0.3*c.fw
+	}
+	return false
+}
+
+// cut runs GrabCut on the whole canvas, seeded by the priors and the
+// colour distance: certainly backdrop outside the source and where the
+// distance is small away from the person; certainly person in the face and
+// neck; probable either way elsewhere by the distance.
+func (s *segmentation) cut(c *canvas) error {
+	seeds := make([]byte, c.w*c.h)
+	for y := 0; y < c.h; y++ {
+		for x := 0; x < c.w; x++ {
+			i := y*c.w + x
+			fx, fy := float64(x), float64(y)
+			d := s.dist[i]
+			switch {
+			case !c.inside[i]:
+				seeds[i] = gcBG
+			case c.headCore(fx, fy) || c.bodyCore(fx, fy):
+				seeds[i] = gcFG
+			case c.bodyPrior(fx, fy): // shoulders fill the cone under the chin
+				seeds[i] = bodySeed(d, s.thresh)
+			case c.headPrior(fx, fy):
+				seeds[i] = headSeed(d, s.thresh)
+			case d < s.thresh/2:
+				seeds[i] = gcBG
+			case d > s.thresh:
+				seeds[i] = gcPrFG
+			default:
+				seeds[i] = gcPrBG
+			}
+		}
+	}
+	return s.runGrabCut(c, image.Rect(0, 0, c.w, c.h), seeds, grabIters)
 }
 
 // runGrabCut runs GrabCut on the canvas region r (at the canvas scale)
@@ -273,6 +257,30 @@ func (s *segmentation) runGrabCut(c *canvas, r image.Rectangle, seeds []byte, it
 	return nil
 }
 
+// bodySeed labels a pixel of the cone under the chin: person unless it
+// is clearly backdrop.
+func bodySeed(d, t float64) byte {
+	switch {
+	case d > t:
+		return gcFG
+	case d < t/2:
+		return gcPrBG
+	}
+	return gcPrFG
+}
+
+// headSeed labels a pixel where hair may be: person when far from the
+// backdrop, probable either way otherwise.
+func headSeed(d, t float64) byte {
+	switch {
+	case d > 2*t:
+		return gcFG
+	case d > t:
+		return gcPrFG
+	}
+	return gcPrBG
+}
+
 // hasBoth: GrabCut needs samples of both classes to fit its colour models.
 func hasBoth(labels []byte) bool {
 	var bg, fg bool
@@ -295,11 +303,64 @@ func copyLabels(dst []uint8, w int, r image.Rectangle, labels []byte) {
 	}
 }
 
-// clean keeps the person connected to the face and fills enclosed holes.
+// clean keeps the person connected to the face and fills its enclosed
+// holes, except those that look like backdrop outside the head (the gap
+// between an arm and the body): those stay backdrop, to be replaced.
 func (s *segmentation) clean(c *canvas) {
 	seed := image.Pt(int(c.cx), int((c.eyeY+c.chinY)/2))
 	s.mask = keepComponent(s.mask, c.w, c.h, seed)
-	s.mask = fillHoles(s.mask, c.w, c.h)
+	filled := fillHoles(s.mask, c.w, c.h)
+	seen := make([]uint8, len(filled))
+	for i := range filled {
+		if filled[i] == 0 || s.mask[i] != 0 || seen[i] != 0 {
+			continue
+		}
+		hole := region(s.mask, seen, c.w, c.h, i)
+		if s.backdropHole(c, hole) {
+			continue
+		}
+		for _, j := range hole {
+			s.mask[j] = 255
+		}
+	}
+}
+
+// region is the 4-connected set of 0 pixels of mask around i (marked in seen).
+func region(mask, seen []uint8, w, h, i int) []int {
+	out := []int{i}
+	seen[i] = 1
+	for k := 0; k < len(out); k++ {
+		x, y := out[k]%w, out[k]/w
+		for _, n := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+			if n[0] < 0 || n[1] < 0 || n[0] >= w || n[1] >= h {
+				continue
+			}
+			j := n[1]*w + n[0]
+			if mask[j] == 0 && seen[j] == 0 {
+				seen[j] = 1
+				out = append(out, j)
+			}
+		}
+	}
+	return out
+}
+
+// backdropHole reports whether an enclosed hole is backdrop seen through
+// the person: most of it is backdrop-coloured and it is not in the head.
+func (s *segmentation) backdropHole(c *canvas, hole []int) bool {
+	if len(hole) < 12 {
+		return false
+	}
+	var near, inHead int
+	for _, j := range hole {
+		if s.dist[j] < s.thresh/2 {
+			near++
+		}
+		if c.headPrior(float64(j%c.w), float64(j/c.w)) {
+			inHead++
+		}
+	}
+	return near*10 >= 7*len(hole) && inHead*2 < len(hole)
 }
 
 // keepComponent keeps the 4-connected component of 255 pixels that holds seed.

@@ -24,7 +24,9 @@ func TestHeadTopMatchesLabels(t *testing.T) {
 				fr.Close()
 				t.Fatalf("%s: %v", name, err)
 			}
-			cv, err := newCanvas(fr.Img, f)
+			pic, f := extendPicture(fr.Img, f)
+			defer pic.close()
+			cv, err := newCanvas(pic, f)
 			if err != nil {
 				fr.Close()
 				t.Fatal(err)
@@ -33,7 +35,7 @@ func TestHeadTopMatchesLabels(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			h, err := measureHead(cv, seg)
+			h, err := measureHead(cv, f, seg)
 			cv.close()
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)

@@ -58,7 +58,9 @@ func (e *Engine) standardise(still gocv.Mat, p spec.Profile, opt Options) (Resul
 	if _, _, err := scaleRange(p, guessHead(f)); err != nil {
 		return Result{}, err // before segmenting: a small face is the clearer reason
 	}
-	cv, err := newCanvas(still, f)
+	pic, f := extendPicture(still, f)
+	defer pic.close()
+	cv, err := newCanvas(pic, f)
 	if err != nil {
 		return Result{}, err
 	}
@@ -67,7 +69,7 @@ func (e *Engine) standardise(still gocv.Mat, p spec.Profile, opt Options) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	h, err := measureHead(cv, seg)
+	h, err := measureHead(cv, f, seg)
 	if err != nil {
 		return Result{}, err
 	}
@@ -75,7 +77,7 @@ func (e *Engine) standardise(still gocv.Mat, p spec.Profile, opt Options) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	out, err := render(still, f, cv, seg, p, fit, bg)
+	out, err := render(pic, f, cv, seg, p, fit, bg)
 	if err != nil {
 		return Result{}, err
 	}
@@ -136,8 +138,10 @@ func significant(faces []face.Face) []face.Face {
 
 // newCanvas levels and scales the face's neighbourhood to canvasFaceW px
 // per face width (the source is first reduced with area interpolation, so
-// nothing aliases).
-func newCanvas(src gocv.Mat, f face.Face) (*canvas, error) {
+// nothing aliases). Where the picture shows nothing (its valid mask), the
+// canvas is outside it.
+func newCanvas(pic picture, f face.Face) (*canvas, error) {
+	src := pic.img
 	fw, eye, roll := f.Width(), f.EyeMid(), f.Roll()
 	if fw < 8 {
 		return nil, spec.ErrNoFace
@@ -159,7 +163,10 @@ func newCanvas(src gocv.Mat, f face.Face) (*canvas, error) {
 	toCanPre := levelScale(face.Point{X: eye.X * rs, Y: eye.Y * rs}, roll, sw/rs, face.Point{X: origin.X * rs, Y: origin.Y * rs})
 	c := &canvas{w: size.X, h: size.Y, fw: canvasFaceW, sw: sw, origin: origin, toCan: levelScale(eye, roll, sw, origin)}
 	c.img = warp(pre, toCanPre, size, gocv.InterpolationLinear, color.RGBA{})
-	in := insideMask(image.Pt(pre.Cols(), pre.Rows()), toCanPre, size)
+	validPre := gocv.NewMat()
+	defer validPre.Close()
+	gocv.Resize(pic.valid, &validPre, image.Pt(pre.Cols(), pre.Rows()), 0, 0, gocv.InterpolationNearestNeighbor)
+	in := warp(validPre, toCanPre, size, gocv.InterpolationNearestNeighbor, color.RGBA{})
 	defer in.Close()
 	b, err := in.DataPtrUint8()
 	if err != nil {
@@ -179,23 +186,105 @@ func newCanvas(src gocv.Mat, f face.Face) (*canvas, error) {
 // guessHead measures the head from the face's key points alone.
 func guessHead(f face.Face) head {
 	eye := f.EyeMid().Y
-	return head{Width: f.Width(), TopUp: eye - f.HeadTopGuess().Y, ChinDown: f.Chin().Y - eye}
+	return head{Width: f.Width(), TopUp: eye - f.HeadTopGuess().Y, ChinDown: f.Chin().Y - eye,
+		Below: math.Inf(1), SideHalf: math.Inf(1)}
 }
 
-// measureHead finds the head top on the segmentation and refuses a head
-// that the picture cuts.
-func measureHead(c *canvas, seg segmentation) (head, error) {
+// minForehead is how far (in face widths) the picture's top must be above
+// the eyes when the head touches it: the forehead and the hairline are in
+// the picture, the hair above is taken to end at the edge, and the photo gets
+// backdrop above it. Less is ErrHeadCut.
+const minForehead = 0.45
+
+// measureHead finds the head top on the segmentation and how far the
+// picture reaches where the person runs out of it. A head whose picture
+// starts less than minForehead face widths above the eyes, or that runs out
+// of the picture at a side, is ErrHeadCut.
+func measureHead(c *canvas, f face.Face, seg segmentation) (head, error) {
 	top, ok := seg.headTop(c)
 	if !ok {
 		return head{}, spec.ErrNotSegmented
 	}
-	x, y := int(c.cx), int(top)-1
-	if y < 0 || !c.inside[y*c.w+x] {
-		return head{}, spec.ErrHeadCut
+	if edge := c.topEdge(); top <= edge+1 { // the head touches the picture's top
+		if c.eyeY-edge < minForehead*c.fw {
+			return head{}, fmt.Errorf("%w: the picture starts at the forehead", spec.ErrHeadCut)
+		}
+		top = edge
 	}
-	return head{
+	if c.sideCut(seg, 0, int(c.eyeY)) {
+		return head{}, fmt.Errorf("%w: at the side", spec.ErrHeadCut)
+	}
+	h := head{
 		Width:    c.fw / c.sw,
 		TopUp:    (c.eyeY - top) / c.sw,
 		ChinDown: (c.chinY - c.eyeY) / c.sw,
-	}, nil
+		Below:    (c.bottomEdge() - c.eyeY) / c.sw,
+		SideHalf: math.Inf(1),
+	}
+	if c.sideCut(seg, int(c.eyeY), c.h) {
+		h.SideHalf = c.sideRoom() / c.sw
+	}
+	return h, nil
+}
+
+// topEdge is the highest canvas row that shows the picture over the
+// head's central columns (the picture's top edge there).
+func (c *canvas) topEdge() float64 {
+	best := float64(c.h)
+	for x := int(c.cx - 0.25*c.fw); x <= int(c.cx+0.25*c.fw); x++ {
+		for y := 0; y < c.h; y++ {
+			if x >= 0 && x < c.w && c.inside[y*c.w+x] {
+				best = math.Min(best, float64(y))
+				break
+			}
+		}
+	}
+	return best
+}
+
+// bottomEdge is the lowest canvas row that shows the picture under the
+// face's centre column.
+func (c *canvas) bottomEdge() float64 {
+	x := int(c.cx)
+	for y := c.h - 1; y >= 0; y-- {
+		if c.inside[y*c.w+x] {
+			return float64(y + 1)
+		}
+	}
+	return c.eyeY
+}
+
+// sideCut reports whether person pixels of rows [y0, y1) touch the
+// picture's left or right edge.
+func (c *canvas) sideCut(seg segmentation, y0, y1 int) bool {
+	n := 0
+	for y := max(0, y0); y < min(c.h, y1); y++ {
+		for x := 1; x < c.w-1; x++ {
+			i := y*c.w + x
+			if seg.mask[i] != 0 && c.inside[i] && (!c.inside[i-1] || !c.inside[i+1]) {
+				n++
+			}
+		}
+	}
+	return n > 2
+}
+
+// sideRoom is how far the picture (with its body extension) reaches left
+// and right of the face's centre (the nearer side), under the chin.
+func (c *canvas) sideRoom() float64 {
+	y := min(c.h-1, int(c.chinY+0.2*c.fw))
+	left, right := c.cx, float64(c.w)-c.cx
+	for x := int(c.cx); x >= 0; x-- {
+		if !c.inside[y*c.w+x] {
+			left = c.cx - float64(x) - 1
+			break
+		}
+	}
+	for x := int(c.cx); x < c.w; x++ {
+		if !c.inside[y*c.w+x] {
+			right = float64(x) - c.cx
+			break
+		}
+	}
+	return math.Min(left, right)
 }

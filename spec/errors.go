@@ -15,4 +15,5 @@ var (
 	ErrNoFit        = errors.New("no crop puts head top, eye line and face width inside the profile's ranges")
 	ErrNotSegmented = errors.New("person and background could not be told apart")
 	ErrBusyBackdrop = errors.New("background too busy to replace cleanly")
+	ErrTurned       = errors.New("face turned or tilted: look straight at the camera")
 )

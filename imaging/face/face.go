@@ -74,3 +74,12 @@ func (f Face) Scale(k float64) Face {
 	f.RightEar, f.LeftEar = p(f.RightEar), p(f.LeftEar)
 	return f
 }
+
+// Shift is the face moved by (dx, dy) pixels (the same face in a padded image).
+func (f Face) Shift(dx, dy float64) Face {
+	mv := func(p Point) Point { return Point{p.X + dx, p.Y + dy} }
+	f.Box.X, f.Box.Y = f.Box.X+dx, f.Box.Y+dy
+	f.RightEye, f.LeftEye, f.Nose, f.Mouth = mv(f.RightEye), mv(f.LeftEye), mv(f.Nose), mv(f.Mouth)
+	f.RightEar, f.LeftEar = mv(f.RightEar), mv(f.LeftEar)
+	return f
+}
