@@ -18,7 +18,7 @@ const (
 	lightMin        = 70.0  // mean face luminance, 0..255
 	lightMax        = 210.0 //
 	maxClipped      = 1.0   // % of face pixels at ≥ 250
-	maxLightSkew    = 15.0  // % difference in luminance between the two cheeks
+	maxLightSkew    = 30.0  // % difference in median luminance between the two cheeks
 	minSharpness    = 40.0  // variance of the Laplacian of the face at 128×128
 	maxBgGradient   = 6.0   // mean gradient magnitude of the background bands (Lab L, per px)
 	maxBgSpread     = 6.0   // RMS ΔE of the background bands
@@ -71,7 +71,7 @@ func (e *Engine) AnalyzeScaled(frame gocv.Mat, scale float64, p spec.Profile, bd
 	r.Add(g.distance())
 	r.Add(g.centre())
 	r.Add(g.height())
-	r.Add(levelCheck(f, maxRoll))
+	r.Add(levelCheck(f.Roll(), f.Yaw(), maxRoll))
 	r.Add(eyesCheck(eyes))
 	lightC, sharpC, err := faceQuality(frame, f)
 	if err != nil {
@@ -171,12 +171,14 @@ func (g geometry) height() spec.Check {
 	return within(spec.CheckHeight, g.f.EyeMid().Y, g.eyeLo, g.eyeHi, "px", spec.HintSeat)
 }
 
-// levelCheck: eye-line roll within maxDeg and the yaw estimate within maxYaw.
-func levelCheck(f face.Face, maxDeg float64) spec.Check {
-	roll, yaw := f.Roll(), f.Yaw()
+// levelCheck: eye-line roll within maxDeg and the yaw estimate within
+// maxYaw; the hint says which way to turn when only the yaw fails.
+func levelCheck(roll, yaw, maxDeg float64) spec.Check {
 	c := atMost(spec.CheckLevel, math.Abs(roll), maxDeg, "° roll", spec.HintStraight)
 	c.Note = fmt.Sprintf("yaw %.1f° (limit %.0f°)", yaw, maxYaw)
-	c.Pass = c.Pass && math.Abs(yaw) <= maxYaw
+	if c.Pass && math.Abs(yaw) > maxYaw {
+		c.Pass, c.Hint = false, spec.TurnHint(yaw)
+	}
 	return c
 }
 
@@ -218,7 +220,7 @@ func faceBox(f face.Face, w, h int) image.Rectangle {
 	return r.Intersect(image.Rect(0, 0, w, h))
 }
 
-// cheeks are the two patches of skin below the eyes (and below glasses
+// cheeks are the two sides of the face below the eyes (and below glasses
 // rims) and beside the nose, relative to box: where the light of the two
 // sides of the face is compared. They turn with the head.
 func cheeks(f face.Face, box image.Rectangle) [2]image.Rectangle {
@@ -227,13 +229,13 @@ func cheeks(f face.Face, box image.Rectangle) [2]image.Rectangle {
 	cos, sin := math.Cos(th), math.Sin(th)
 	in := image.Rect(0, 0, box.Dx(), box.Dy())
 	patch := func(dx float64) image.Rectangle {
-		// the patch centre, (dx, 0.22) face widths from the eye midpoint, turned by the roll
-		x := e.X + fw*(dx*cos-0.22*sin) - float64(box.Min.X)
-		y := e.Y + fw*(dx*sin+0.22*cos) - float64(box.Min.Y)
-		h := 0.10 * fw
-		return image.Rect(int(x-h), int(y-h), int(x+h), int(y+h)).Intersect(in)
+		// the patch centre, (dx, 0.24) face widths from the eye midpoint, turned by the roll
+		x := e.X + fw*(dx*cos-0.24*sin) - float64(box.Min.X)
+		y := e.Y + fw*(dx*sin+0.24*cos) - float64(box.Min.Y)
+		hw, hh := 0.12*fw, 0.10*fw
+		return image.Rect(int(x-hw), int(y-hh), int(x+hw), int(y+hh)).Intersect(in)
 	}
-	return [2]image.Rectangle{patch(-0.22), patch(0.22)}
+	return [2]image.Rectangle{patch(-0.21), patch(0.21)}
 }
 
 // lightCheck: mean luminance of the face in range, few clipped pixels, and
@@ -253,7 +255,7 @@ func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (spec.Check, float64, erro
 	}
 	n := float64(len(px))
 	mean, clip := sum/n, clipped/n*100
-	l, r := meanIn(px, w, ch[0]), meanIn(px, w, ch[1])
+	l, r := medianIn(px, w, ch[0]), medianIn(px, w, ch[1])
 	skew := math.Abs(l-r) / math.Max(1, math.Max(l, r)) * 100
 	c := atMost(spec.CheckLight, skew, maxLightSkew, "% left/right", spec.HintLight)
 	c.Note = fmt.Sprintf("mean %.0f (%.0f–%.0f), clipped %.2f%% (≤ %.0f%%)", mean, lightMin, lightMax, clip, maxClipped)
@@ -261,19 +263,24 @@ func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (spec.Check, float64, erro
 	return c, mean, nil
 }
 
-// meanIn is the mean of the grey pixels in r (row width w).
-func meanIn(px []uint8, w int, r image.Rectangle) float64 {
-	var s, n float64
+// medianIn is the median of the grey pixels in r (row width w): a glasses
+// rim, a nostril or a freckle in the patch does not move it.
+func medianIn(px []uint8, w int, r image.Rectangle) float64 {
+	var hist [256]int
+	n := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
-			s += float64(px[y*w+x])
+			hist[px[y*w+x]]++
 			n++
 		}
 	}
-	if n == 0 {
-		return 0
+	seen := 0
+	for v, k := range hist {
+		if seen += k; 2*seen >= n && n > 0 {
+			return float64(v)
+		}
 	}
-	return s / n
+	return 0
 }
 
 // sharpCheck: variance of the Laplacian of the face resized to a fixed

@@ -123,20 +123,27 @@ func solveN(a [6][6]float64, b [6]float64, n int) ([6]float64, bool) {
 // drops the samples far from it (more than four median residuals, at least
 // inlierDE: hair, a shoulder, a light switch) and fits again on the rest. The quadratic surface is used only when the samples
 // surround the head (above it and on both sides) and it fits clearly better
-// than the plane. It returns the model, its RMS spread, the share of
-// samples kept and the kept samples.
-func fitRobust(px labPixels, samples []image.Point, cx, eyeY, fw float64) (backdropModel, float64, float64, []image.Point) {
+// than the plane. The start is the median colour of the samples above the
+// chin (chinY), where backdrop is the majority even in a tight ID photo
+// whose lower sides are all shoulders. It returns the model, its RMS
+// spread, the share of the upper samples kept (of all samples when too few
+// lie above the chin) and the kept samples.
+func fitRobust(px labPixels, samples []image.Point, cx, eyeY, fw, chinY float64) (backdropModel, float64, float64, []image.Point) {
 	terms := 3
 	if surrounds(samples, cx, eyeY, fw) {
 		terms = 6
 	}
+	upper := slices.DeleteFunc(slices.Clone(samples), func(p image.Point) bool { return float64(p.Y) > chinY })
+	if len(upper) < minPlainN/2 {
+		upper = samples
+	}
 	kept := samples
-	m := medianModel(px, samples, cx, eyeY, fw) // robust start: a majority of backdrop is enough
+	m := medianModel(px, upper, cx, eyeY, fw) // robust start: a majority of backdrop is enough
 	var spread float64
 	for it := range 5 {
 		if it > 0 {
 			if len(kept) < minPlainN {
-				return m, math.Inf(1), float64(len(kept)) / float64(max(1, len(samples))), kept
+				return m, math.Inf(1), keptShare(kept, upper, chinY, len(upper) == len(samples)), kept
 			}
 			m, spread = fitModel(px, kept, terms, cx, eyeY, fw)
 			if terms == 6 {
@@ -162,7 +169,22 @@ func fitRobust(px labPixels, samples []image.Point, cx, eyeY, fw float64) (backd
 		}
 		kept = next
 	}
-	return m, spread, float64(len(kept)) / float64(max(1, len(samples))), kept
+	return m, spread, keptShare(kept, upper, chinY, len(upper) == len(samples)), kept
+}
+
+// keptShare is the share of the upper samples that were kept (all is true
+// when the upper samples are all samples).
+func keptShare(kept, upper []image.Point, chinY float64, all bool) float64 {
+	n := len(kept)
+	if !all {
+		n = 0
+		for _, p := range kept {
+			if float64(p.Y) <= chinY {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(max(1, len(upper)))
 }
 
 // medianModel is the constant surface at the samples' per-channel median colour.

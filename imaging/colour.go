@@ -55,9 +55,11 @@ func newLabPixels(bgr gocv.Mat) (labPixels, error) {
 	return labPixels{data: append([]uint8(nil), b...), w: lab.Cols(), h: lab.Rows()}, nil
 }
 
-func (p labPixels) at(x, y int) Lab {
-	i := (y*p.w + x) * 3
-	return labFrom8(p.data[i], p.data[i+1], p.data[i+2])
+func (p labPixels) at(x, y int) Lab { return p.atIndex(y*p.w + x) }
+
+// atIndex is the colour of pixel i (row by row).
+func (p labPixels) atIndex(i int) Lab {
+	return labFrom8(p.data[3*i], p.data[3*i+1], p.data[3*i+2])
 }
 
 // stats is the mean colour of a set of pixels and how far they stray from it.

@@ -17,6 +17,10 @@ const (
 	extendBelow = 1.6 // face widths of rows added under the picture
 	extendSide  = 0.6 // face widths of columns added each side
 	extendBand  = 12  // rows (columns) averaged at the edge before carrying them on
+	// sideFrom: face widths under the eyes from which the sides are
+	// extended: in a tight ID photo the shoulders reach the picture's sides
+	// at about the mouth's height (the head above is checked for a cut).
+	sideFrom = 0.35
 )
 
 // picture is a still with its body extension.
@@ -54,9 +58,9 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face) {
 		roi.SetTo(gocv.NewScalar(255, 0, 0, 0))
 		roi.Close()
 	}
-	fill(image.Rect(side, 0, side+src.Cols(), src.Rows())) // the still
-	fill(image.Rect(0, src.Rows(), W, H))                  // under it
-	fill(image.Rect(0, int(math.Round(f.Chin().Y)), W, H)) // beside it, under the chin
+	fill(image.Rect(side, 0, side+src.Cols(), src.Rows()))               // the still
+	fill(image.Rect(0, src.Rows(), W, H))                                // under it
+	fill(image.Rect(0, int(math.Round(f.EyeMid().Y+sideFrom*fw)), W, H)) // beside it, from the mouth down
 	return picture{img: img, valid: valid, dx: side, size: image.Pt(W, H)}, f.Shift(float64(side), 0)
 }
 

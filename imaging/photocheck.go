@@ -27,17 +27,26 @@ const (
 // top (and head height), centring, level eyes, open eyes, light, sharpness
 // and the background colour. It measures everything on the file itself.
 func (e *Engine) CheckPhoto(data []byte, p spec.Profile) (spec.Report, error) {
+	r, _, err := e.checkPhoto(data, p, 0)
+	return r, err
+}
+
+// checkPhoto is CheckPhoto that also returns the one face it measured (nil
+// when there was not exactly one); left is what Standardise knows of old
+// backdrop kept as person (% of the background).
+func (e *Engine) checkPhoto(data []byte, p spec.Profile, left float64) (spec.Report, *face.Face, error) {
 	img, err := Decode(data)
 	if err != nil {
-		return spec.Report{}, fmt.Errorf("imaging: check photo: %w", err)
+		return spec.Report{}, nil, fmt.Errorf("imaging: check photo: %w", err)
 	}
 	defer img.Close()
 	var r spec.Report
 	fileRules(&r, data, img, p)
-	if err := e.faceRules(&r, img, p); err != nil {
-		return spec.Report{}, fmt.Errorf("imaging: check photo: %w", err)
+	f, err := e.faceRules(&r, img, p, left)
+	if err != nil {
+		return spec.Report{}, nil, fmt.Errorf("imaging: check photo: %w", err)
 	}
-	return r, nil
+	return r, f, nil
 }
 
 // fileRules: pixel size, KB range and dpi.
@@ -59,41 +68,52 @@ func fileRules(r *spec.Report, data []byte, img gocv.Mat, p spec.Profile) {
 	r.Add(dpi)
 }
 
-// faceRules: everything measured on the face and around it.
-func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile) error {
+// faceRules: everything measured on the face and around it; the face, when
+// there is one.
+func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left float64) (*face.Face, error) {
 	faces, err := e.det.Detect(img, face.Still)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	faces = significant(faces)
 	r.Add(within(spec.CheckOneFace, float64(len(faces)), 1, 1, "faces", spec.HintOneFace))
 	ids := []spec.CheckID{spec.CheckEyes, spec.CheckFaceWidth, spec.CheckEyeLine, spec.CheckHeadTop, spec.CheckCentre, spec.CheckLevel,
-		spec.CheckLight, spec.CheckSharp, spec.CheckBgColour}
+		spec.CheckLight, spec.CheckSharp, spec.CheckBgColour, spec.CheckClean}
 	if len(faces) != 1 {
 		for _, id := range ids {
 			r.Add(spec.Check{ID: id, Note: noteNeedsOneFace})
 		}
-		return nil
+		return nil, nil
 	}
 	f := faces[0]
 	eyes, err := e.det.Eyes(img, &f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r.Add(eyesCheck(eyes))
 	px, err := newLabPixels(img)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	geometryRules(r, f, p, px)
 	light, sharp, err := faceQuality(img, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r.Add(light)
 	r.Add(sharp)
-	r.Add(bgColourCheck(px, f, p, headTopOf(r)))
-	return nil
+	bgc, option := bgColourCheck(px, f, p, headTopOf(r))
+	r.Add(bgc)
+	col, err := p.Colour(option)
+	if err != nil {
+		return nil, err
+	}
+	clean, err := cleanCheck(px, f, LabOf(col), left)
+	if err != nil {
+		return nil, err
+	}
+	r.Add(clean)
+	return &f, nil
 }
 
 // headTopOf returns the measured head top of the report (0 when none).
@@ -125,7 +145,7 @@ func geometryRules(r *spec.Report, f face.Face, p spec.Profile, px labPixels) {
 	off := (f.Centre().X - float64(px.w)/2) / float64(px.w) * 100
 	tol := p.CentreTolerance * 100
 	r.Add(within(spec.CheckCentre, off, -tol, tol, "% of width", spec.HintNone))
-	r.Add(levelCheck(f, maxPhotoRoll))
+	r.Add(levelCheck(f.Roll(), f.Yaw(), maxPhotoRoll))
 }
 
 // photoHeadTop finds the head top of a finished photo: the background colour
@@ -153,10 +173,10 @@ func photoHeadTop(px labPixels, f face.Face) (float64, bool) {
 
 // bgColourCheck: the background beside and above the head is one of the
 // profile's colours, flat.
-func bgColourCheck(px labPixels, f face.Face, p spec.Profile, headTop float64) spec.Check {
+func bgColourCheck(px labPixels, f face.Face, p spec.Profile, headTop float64) (spec.Check, string) {
 	st := px.regionStats(photoBands(f, px.w, px.h, headTop)...)
 	if st.N < 100 {
-		return spec.Check{ID: spec.CheckBgColour, Unit: "ΔE", Note: "background hardly visible"}
+		return spec.Check{ID: spec.CheckBgColour, Unit: "ΔE", Note: "background hardly visible"}, ""
 	}
 	best, name := math.Inf(1), ""
 	for _, n := range p.BackgroundOptions() {
@@ -167,7 +187,7 @@ func bgColourCheck(px labPixels, f face.Face, p spec.Profile, headTop float64) s
 	c := atMost(spec.CheckBgColour, best, maxBgColourDE, "ΔE", spec.HintBackground)
 	c.Note = fmt.Sprintf("closest: %s; spread ΔE %.1f (≤ %.0f)", name, st.Spread, maxBgColourSprd)
 	c.Pass = c.Pass && st.Spread <= maxBgColourSprd
-	return c
+	return c, name
 }
 
 // photoBands are the background of a finished photo: above the head top,

@@ -44,26 +44,63 @@ func newLayout(f face.Face, cv *canvas, p spec.Profile, fit cropFit) layout {
 }
 
 // render makes the output image: the levelled, scaled crop with the
-// background replaced by bg through a soft alpha matte. The caller closes it.
-func render(pic picture, f face.Face, cv *canvas, seg segmentation, p spec.Profile, fit cropFit, bg spec.RGB) (gocv.Mat, error) {
+// background replaced by bg through a soft alpha matte, and the share (%)
+// of the new background that the old backdrop was left over as person
+// (leftOver). The caller closes the image.
+func render(pic picture, f face.Face, cv *canvas, seg segmentation, p spec.Profile, fit cropFit, bg spec.RGB) (gocv.Mat, float64, error) {
 	l := newLayout(f, cv, p, fit)
 	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
 	crop := renderCrop(pic.img, f, l, fill)
 	defer crop.Close()
 	inside := warp(pic.valid, l.toOut, l.size, gocv.InterpolationNearestNeighbor, color.RGBA{})
 	defer inside.Close()
-	alpha, err := matte(crop, inside, cv, seg, l)
+	old, err := oldBackdrop(seg.model, l)
 	if err != nil {
-		return gocv.Mat{}, err
+		return gocv.Mat{}, 0, err
+	}
+	alpha, err := matte(crop, inside, old, cv, seg, l)
+	if err != nil {
+		return gocv.Mat{}, 0, err
 	}
 	in, err := inside.DataPtrUint8()
 	if err != nil {
-		return gocv.Mat{}, err
+		return gocv.Mat{}, 0, err
 	}
 	if err := cutCheck(in, alpha, l); err != nil {
-		return gocv.Mat{}, err
+		return gocv.Mat{}, 0, err
 	}
-	return composite(crop, alpha, in, bg)
+	left, err := leftOver(crop, alpha, old, cv, seg, l)
+	if err != nil {
+		return gocv.Mat{}, 0, err
+	}
+	out, err := composite(crop, alpha, in, old, bg)
+	return out, left, err
+}
+
+// oldBackdrop is the source's backdrop colour (the fitted model) at every
+// output pixel, BGR.
+func oldBackdrop(m backdropModel, l layout) ([]uint8, error) {
+	k, tx, ty := l.canToOut[0], l.canToOut[2], l.canToOut[5]
+	w, h := l.size.X, l.size.Y
+	lab := make([]uint8, 3*w*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := m.at((float64(x)-tx)/k, (float64(y)-ty)/k)
+			i := 3 * (y*w + x)
+			lab[i] = uint8(clamp(c.L*255/100+0.5, 0, 255))
+			lab[i+1] = uint8(clamp(c.A+128.5, 0, 255))
+			lab[i+2] = uint8(clamp(c.B+128.5, 0, 255))
+		}
+	}
+	src, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, lab)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	bgr := gocv.NewMat()
+	defer bgr.Close()
+	gocv.CvtColor(src, &bgr, gocv.ColorLabToBGR)
+	return bgr.ToBytes(), nil
 }
 
 // renderCrop turns, scales and crops the source. Reductions go through an
@@ -87,9 +124,9 @@ func renderCrop(src gocv.Mat, f face.Face, l layout, fill color.RGBA) gocv.Mat {
 
 // matte is the alpha (0..1) of the person at output resolution. The canvas
 // mask, scaled up, decides inside and outside; in the band along the
-// outline the colour distance from the backdrop gives the alpha (soft hair
-// edges).
-func matte(crop, inside gocv.Mat, cv *canvas, seg segmentation, l layout) ([]float32, error) {
+// outline the alpha comes from the colours (soft hair edges): old is the
+// old backdrop's colour per output pixel (BGR).
+func matte(crop, inside gocv.Mat, old []uint8, cv *canvas, seg segmentation, l layout) ([]float32, error) {
 	m, err := gocv.NewMatFromBytes(cv.h, cv.w, gocv.MatTypeCV8U, seg.mask)
 	if err != nil {
 		return nil, err
@@ -98,18 +135,25 @@ func matte(crop, inside gocv.Mat, cv *canvas, seg segmentation, l layout) ([]flo
 	soft := warp(m, l.canToOut, l.size, gocv.InterpolationLinear, color.RGBA{})
 	defer soft.Close()
 	r := int(math.Ceil(l.canToOut[0])) + 1
-	return colourMatte(crop, soft, inside, seg, l, r)
+	return colourMatte(crop, soft, inside, old, seg, r)
 }
 
 // colourMatte: alpha 1 well inside the outline, 0 well outside, and in the
-// band of width r around it alpha grows with the colour distance from the
-// backdrop model between lo and hi ΔE.
-func colourMatte(crop, soft, inside gocv.Mat, seg segmentation, l layout, r int) ([]float32, error) {
+// band of width r around it the share of the person in the pixel's colour
+// C, seen as a mix of the person nearby F (the mean colour of the sure
+// person within a few px) and the old backdrop B: a = (C−B)·(F−B)/|F−B|².
+// Where F and B are too alike to tell apart, alpha grows with the colour
+// distance from the backdrop model instead.
+func colourMatte(crop, soft, inside gocv.Mat, old []uint8, seg segmentation, r int) ([]float32, error) {
 	inner, outer, err := bandMasks(soft, r)
 	if err != nil {
 		return nil, err
 	}
-	px, err := newLabPixels(crop)
+	fg, err := nearbyPerson(crop, inner, 2*r+3)
+	if err != nil {
+		return nil, err
+	}
+	src, err := crop.DataPtrUint8()
 	if err != nil {
 		return nil, err
 	}
@@ -117,22 +161,83 @@ func colourMatte(crop, soft, inside gocv.Mat, seg segmentation, l layout, r int)
 	if err != nil {
 		return nil, err
 	}
+	px, err := newLabPixels(crop)
+	if err != nil {
+		return nil, err
+	}
 	lo := math.Max(3, 1.5*seg.spread)
 	hi := math.Max(lo+6, seg.thresh)
-	k, tx, ty := l.canToOut[0], l.canToOut[2], l.canToOut[5]
 	out := make([]float32, len(in))
-	for y := 0; y < px.h; y++ {
-		for x := 0; x < px.w; x++ {
-			i := y*px.w + x
-			switch {
-			case in[i] == 0 || outer[i] == 0:
-			case inner[i] != 0:
-				out[i] = 1
-			default:
-				bg := seg.model.at((float64(x)-tx)/k, (float64(y)-ty)/k)
-				a := (DeltaE(px.at(x, y), bg) - lo) / (hi - lo)
-				out[i] = float32(math.Max(0, math.Min(1, a)))
+	for i := range out {
+		switch {
+		case in[i] == 0 || outer[i] == 0:
+		case inner[i] != 0:
+			out[i] = 1
+		default:
+			a, ok := unmix(src[3*i:3*i+3], fg[3*i:3*i+3], old[3*i:3*i+3])
+			if !ok {
+				b := [3]uint8{old[3*i], old[3*i+1], old[3*i+2]}
+				a = (DeltaE(px.atIndex(i), LabOf(spec.RGB{B: b[0], G: b[1], R: b[2]})) - lo) / (hi - lo)
 			}
+			out[i] = float32(math.Max(0, math.Min(1, a)))
+		}
+	}
+	return out, nil
+}
+
+// minUnmixContrast: below this RGB distance between the person nearby and
+// the backdrop the projection is not trusted.
+const minUnmixContrast = 40.0
+
+// unmix is the share of f in c along the line from b to f (BGR); ok is
+// false when f is unknown (all zero weight) or too close to b.
+func unmix(c, f []uint8, b []uint8) (float64, bool) {
+	var dot, n float64
+	for k := 0; k < 3; k++ {
+		fb := float64(f[k]) - float64(b[k])
+		dot += (float64(c[k]) - float64(b[k])) * fb
+		n += fb * fb
+	}
+	if f[0] == 0 && f[1] == 0 && f[2] == 0 || n < minUnmixContrast*minUnmixContrast {
+		return 0, false
+	}
+	return dot / n, true
+}
+
+// nearbyPerson is, per pixel, the mean colour (BGR) of the sure-person
+// pixels (inner) in a k×k window; black where there are none.
+func nearbyPerson(crop gocv.Mat, inner []uint8, k int) ([]uint8, error) {
+	mask, err := gocv.NewMatFromBytes(crop.Rows(), crop.Cols(), gocv.MatTypeCV8U, inner)
+	if err != nil {
+		return nil, err
+	}
+	defer mask.Close()
+	masked := gocv.NewMat()
+	defer masked.Close()
+	crop.CopyToWithMask(&masked, mask)
+	sum, weight := gocv.NewMat(), gocv.NewMat()
+	defer sum.Close()
+	defer weight.Close()
+	masked.ConvertTo(&sum, gocv.MatTypeCV32FC3)
+	mask.ConvertTo(&weight, gocv.MatTypeCV32F)
+	ks := image.Pt(k, k)
+	gocv.BoxFilter(sum, &sum, -1, ks)
+	gocv.BoxFilter(weight, &weight, -1, ks)
+	sp, err := sum.DataPtrFloat32()
+	if err != nil {
+		return nil, err
+	}
+	wp, err := weight.DataPtrFloat32()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]uint8, len(sp))
+	for i, w := range wp {
+		if w < 255*0.05 {
+			continue
+		}
+		for c := 0; c < 3; c++ {
+			out[3*i+c] = uint8(math.Min(255, math.Max(1, float64(sp[3*i+c]/w*255)+0.5)))
 		}
 	}
 	return out, nil
@@ -201,8 +306,12 @@ func outsideAround(inside []uint8, w, h, x, y int) (side, below bool) {
 }
 
 // composite blends the crop over the background colour through alpha, with
-// a light white balance when the backdrop is neutral. The caller closes it.
-func composite(crop gocv.Mat, alpha []float32, inside []uint8, bg spec.RGB) (gocv.Mat, error) {
+// a light white balance when the backdrop is neutral. Where alpha is soft
+// (hair, the outline) the pixel is a mix of the person and the old
+// backdrop (old, BGR per pixel): the person's own colour is recovered first,
+// F = (src − (1−a)·old)/a, so no tint of the old backdrop rims the person.
+// The caller closes the result.
+func composite(crop gocv.Mat, alpha []float32, inside, old []uint8, bg spec.RGB) (gocv.Mat, error) {
 	src, err := crop.DataPtrUint8()
 	if err != nil {
 		return gocv.Mat{}, err
@@ -212,12 +321,22 @@ func composite(crop gocv.Mat, alpha []float32, inside []uint8, bg spec.RGB) (goc
 	out := make([]byte, len(src))
 	for i, a := range alpha {
 		for c := 0; c < 3; c++ {
-			v := a*float32(src[3*i+c])*gain[c] + (1-a)*back[c]
+			f := float32(src[3*i+c])
+			if a > minUnmix && a < 1 {
+				f = clamp32((f-(1-a)*float32(old[3*i+c]))/a, 0, 255)
+			}
+			v := a*f*gain[c] + (1-a)*back[c]
 			out[3*i+c] = uint8(math.Max(0, math.Min(255, float64(v)+0.5)))
 		}
 	}
 	return gocv.NewMatFromBytes(crop.Rows(), crop.Cols(), gocv.MatTypeCV8UC3, out)
 }
+
+// minUnmix: below this alpha the person's colour is not recovered (it would
+// amplify noise; the pixel is mostly the new backdrop anyway).
+const minUnmix = 0.15
+
+func clamp32(v, lo, hi float32) float32 { return max(lo, min(hi, v)) }
 
 // neutralGains are per-channel (BGR) gains that make a white or grey
 // backdrop neutral, within ±maxGain; 1 otherwise.

@@ -5,6 +5,7 @@ import (
 	"gradphoto/spec"
 	"image"
 	"math"
+	"runtime"
 	"slices"
 
 	"gocv.io/x/gocv"
@@ -57,6 +58,12 @@ func (c *canvas) faceEllipse(x, y float64) bool {
 	return sq((x-c.cx)/(0.30*c.fw))+sq((y-cy)/math.Max(1, ry+0.15*c.fw)) <= 1
 }
 
+// mayBePerson reports whether (x, y) lies where the head, hair, neck or
+// body may be (the priors of the backdrop samples).
+func (c *canvas) mayBePerson(x, y float64) bool {
+	return c.headPrior(x, y) || c.bodyPrior(x, y)
+}
+
 // segmentation is the person mask of a canvas.
 type segmentation struct {
 	mask   []uint8   // 255 person, 0 backdrop
@@ -89,7 +96,7 @@ func segment(c *canvas) (segmentation, error) {
 	s := segmentation{}
 	var share float64
 	var kept []image.Point
-	s.model, s.spread, share, kept = fitRobust(px, samples, c.cx, c.eyeY, c.fw)
+	s.model, s.spread, share, kept = fitRobust(px, samples, c.cx, c.eyeY, c.fw, c.chinY)
 	grad := px.meanGradientAt(kept)
 	if share < minInliers || s.spread > plainSpread || grad > plainGradient {
 		return segmentation{}, fmt.Errorf("%w (%.0f%% of it matches one colour, spread ΔE %.1f, gradient %.1f)",
@@ -248,7 +255,7 @@ func (s *segmentation) runGrabCut(c *canvas, r image.Rectangle, seeds []byte, it
 	bgd, fgd := gocv.NewMat(), gocv.NewMat()
 	defer bgd.Close()
 	defer fgd.Close()
-	gocv.GrabCut(img, &mask, image.Rectangle{}, &bgd, &fgd, iters, gocv.GCInitWithMask)
+	grabCut(img, &mask, &bgd, &fgd, iters)
 	out, err := mask.DataPtrUint8()
 	if err != nil {
 		return err
@@ -256,6 +263,19 @@ func (s *segmentation) runGrabCut(c *canvas, r image.Rectangle, seeds []byte, it
 	copyLabels(s.mask, c.w, r, out)
 	return nil
 }
+
+// grabCut runs OpenCV's GrabCut with its random generator seeded, on one
+// thread: its colour models start from a k-means with random centres, and
+// the same still must always give the same photo.
+func grabCut(img gocv.Mat, mask, bgd, fgd *gocv.Mat, iters int) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	gocv.SetRNGSeed(grabSeed)
+	gocv.GrabCut(img, mask, image.Rectangle{}, bgd, fgd, iters, gocv.GCInitWithMask)
+}
+
+// grabSeed seeds GrabCut's k-means (any fixed value).
+const grabSeed = 0x6772
 
 // bodySeed labels a pixel of the cone under the chin: person unless it
 // is clearly backdrop.

@@ -24,7 +24,9 @@ type Result struct {
 	Quality int         // JPEG quality chosen
 	Scale   float64     // output px per source px
 	Roll    float64     // degrees the source was turned to level the eyes
-	Report  spec.Report // CheckPhoto on JPEG
+	Report  spec.Report // CheckPhoto on JPEG (its yaw: see poseOfBoth)
+
+	face *face.Face // the face found on the photo, if one
 }
 
 // Standardise makes the compliant photo of profile p from one still: find
@@ -58,6 +60,45 @@ func (e *Engine) standardise(still gocv.Mat, p spec.Profile, opt Options) (Resul
 	if _, _, err := scaleRange(p, guessHead(f)); err != nil {
 		return Result{}, err // before segmenting: a small face is the clearer reason
 	}
+	if yaw := f.Yaw(); math.Abs(yaw) > maxYaw+turnedMargin {
+		return Result{}, &spec.TurnedError{Yaw: yaw}
+	}
+	res, err := e.photo(still, f, p, bg)
+	if err != nil {
+		return Result{}, err
+	}
+	res = e.relevel(still, f, p, bg, res)
+	res.Report = poseOfBoth(res.Report, f, res.face)
+	return res, nil
+}
+
+// turnedMargin: a face whose yaw estimate is this far past maxYaw is
+// refused at once (the estimate is off by up to ~4° on some faces, see
+// imaging/README.md); nearer the limit the photo is made and its level
+// check decides.
+const turnedMargin = 5.0
+
+// poseOfBoth judges the photo's yaw on the mean of the estimates on the
+// still and on the photo (two looks at the same head, at two sizes and
+// crops, halve the estimate's scatter); the roll is the photo's own.
+func poseOfBoth(r spec.Report, still face.Face, photo *face.Face) spec.Report {
+	if photo == nil {
+		return r
+	}
+	yaw := (still.Yaw() + photo.Yaw()) / 2
+	for i, c := range r.Checks {
+		if c.ID == spec.CheckLevel {
+			r.Checks[i] = levelCheck(photo.Roll(), yaw, maxPhotoRoll)
+			r.Checks[i].Note += " (mean of the still and the photo)"
+		}
+	}
+	return r
+}
+
+// photo makes the photo of face f from still: extend the picture, separate
+// person and backdrop, measure the head, solve the crop, render, encode and
+// check.
+func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB) (Result, error) {
 	pic, f := extendPicture(still, f)
 	defer pic.close()
 	cv, err := newCanvas(pic, f)
@@ -77,7 +118,7 @@ func (e *Engine) standardise(still gocv.Mat, p spec.Profile, opt Options) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	out, err := render(pic, f, cv, seg, p, fit, bg)
+	out, left, err := render(pic, f, cv, seg, p, fit, bg)
 	if err != nil {
 		return Result{}, err
 	}
@@ -86,11 +127,37 @@ func (e *Engine) standardise(still gocv.Mat, p spec.Profile, opt Options) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	rep, err := e.CheckPhoto(data, p)
+	rep, pf, err := e.checkPhoto(data, p, left)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{JPEG: data, Quality: q, Scale: fit.Scale, Roll: f.Roll(), Report: rep}, nil
+	return Result{JPEG: data, Quality: q, Scale: fit.Scale, Roll: f.Roll(), Report: rep, face: pf}, nil
+}
+
+// Re-levelling: the eye line found on a small or soft still can be off by a
+// pixel or two, a few degrees; on the photo the face has its standard size
+// and the eyes are found better. When the photo's eyes are more than
+// relevelFrom degrees off level (and less than relevelUpTo: beyond, the
+// face is not a tilted head but a wrong find), the photo is made once more
+// turned by what was measured on it, and the leveller of the two is kept.
+const (
+	relevelFrom = 1.0
+	relevelUpTo = 8.0
+)
+
+func (e *Engine) relevel(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB, res Result) Result {
+	if res.face == nil {
+		return res
+	}
+	off := res.face.Roll()
+	if math.Abs(off) <= relevelFrom || math.Abs(off) > relevelUpTo {
+		return res
+	}
+	again, err := e.photo(still, f.Turned(off), p, bg)
+	if err != nil || again.face == nil || math.Abs(again.face.Roll()) >= math.Abs(off) {
+		return res
+	}
+	return again
 }
 
 // minFaceShare: a face smaller than this share of the largest face is a

@@ -1,6 +1,10 @@
 package spec
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"math"
+)
 
 // Typed refusals and input errors. Standardise wraps one of them; callers
 // test with errors.Is and show the reason.
@@ -15,5 +19,35 @@ var (
 	ErrNoFit        = errors.New("no crop puts head top, eye line and face width inside the profile's ranges")
 	ErrNotSegmented = errors.New("person and background could not be told apart")
 	ErrBusyBackdrop = errors.New("background too busy to replace cleanly")
-	ErrTurned       = errors.New("face turned or tilted: look straight at the camera")
+	ErrTurned       = errors.New("face turned away from the camera")
 )
+
+// TurnedError is ErrTurned with the turn: Yaw degrees, positive when the
+// face turns towards the picture's right (the person's own left).
+type TurnedError struct{ Yaw float64 }
+
+func (e *TurnedError) Error() string {
+	return fmt.Sprintf("%v by about %.0f° to the person's %s: %s", ErrTurned, math.Abs(e.Yaw), e.side(), e.Hint())
+}
+
+// Is makes errors.Is(err, ErrTurned) hold.
+func (e *TurnedError) Is(target error) bool { return target == ErrTurned }
+
+// Hint is which way to turn back.
+func (e *TurnedError) Hint() Hint { return TurnHint(e.Yaw) }
+
+func (e *TurnedError) side() string {
+	if e.Yaw > 0 {
+		return "left"
+	}
+	return "right"
+}
+
+// TurnHint is the hint for a face turned by yaw degrees (positive: towards
+// the picture's right, the person's own left): turn back the other way.
+func TurnHint(yaw float64) Hint {
+	if yaw > 0 {
+		return HintTurnRight
+	}
+	return HintTurnLeft
+}

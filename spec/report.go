@@ -33,6 +33,7 @@ const (
 	CheckHeadTop    CheckID = "head_top"    // px from the top
 	CheckHeadHeight CheckID = "head_height" // px, head top to chin
 	CheckBgColour   CheckID = "background_colour"
+	CheckClean      CheckID = "clean_background" // no remnant of the old backdrop, no halo
 )
 
 // LiveOrder is the order of the live checks and of their hints.
@@ -55,6 +56,8 @@ const (
 	HintRight      Hint = "hint.right"      // 请向右移动
 	HintSeat       Hint = "hint.seat"       // 请调整座椅高度
 	HintStraight   Hint = "hint.straight"   // 请摆正头部
+	HintTurnLeft   Hint = "hint.turn_left"  // 请把脸稍向左转 (the person's own left)
+	HintTurnRight  Hint = "hint.turn_right" // 请把脸稍向右转
 	HintEyes       Hint = "hint.eyes"       // 请睁开双眼
 	HintLight      Hint = "hint.light"      // 光线不均匀
 	HintStill      Hint = "hint.still"      // 请保持不动

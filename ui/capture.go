@@ -169,6 +169,7 @@ func refusalKey(err error) string {
 		{spec.ErrBusyBackdrop, "refuse.background"},
 		{spec.ErrNotSegmented, "refuse.background"},
 		{spec.ErrNoFit, "refuse.no_fit"},
+		{spec.ErrTurned, "refuse.turned"},
 	} {
 		if errors.Is(err, r.err) {
 			return r.key

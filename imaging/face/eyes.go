@@ -33,6 +33,10 @@ const (
 	irisSide    = 0.16 // offset of the sclera squares beside the iris
 	priorSigma  = 0.10 // spread of the prior around the key point
 	minEyeDist  = 8.0  // px: below this the eyes cannot be examined
+	// maxRefineTurn: refined eye centres may turn BlazeFace's eye line by
+	// at most this many degrees (its points are off by ≈ 0.1 e, a few
+	// degrees); more means one search caught a brow or a shadow.
+	maxRefineTurn = 4.0
 
 	// catchlightRadius (patch px) is the half size of the grey opening that
 	// removes catchlights before the iris search: they are up to ≈ 0.07 e
@@ -108,7 +112,20 @@ func (d *Detector) Eyes(img gocv.Mat, f *Face) (EyeState, error) {
 	if err != nil {
 		return EyeState{}, fmt.Errorf("face: eyes: left: %w", err)
 	}
+	raw := *f
 	f.RightEye, f.LeftEye = r.centre, l.centre
+	if math.Abs(f.Roll()-raw.Roll()) > maxRefineTurn {
+		// one iris search caught a brow or a shadow: the eye that moved
+		// further up or down keeps BlazeFace's point
+		if math.Abs(r.centre.Y-raw.RightEye.Y) > math.Abs(l.centre.Y-raw.LeftEye.Y) {
+			f.RightEye = raw.RightEye
+		} else {
+			f.LeftEye = raw.LeftEye
+		}
+	}
+	if n, ok := noseMid(img, *f); ok {
+		f.Nostrils, f.HasNostrils = n, true
+	}
 	return EyeState{RightOpen: r.open, LeftOpen: l.open, RightFound: r.found, LeftFound: l.found}, nil
 }
 

@@ -5,7 +5,10 @@
 // Models are embedded (package assets). Pure: Mat in, result out.
 package face
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // Point is a position in image pixels (x right, y down).
 type Point struct{ X, Y float64 }
@@ -26,10 +29,13 @@ type Face struct {
 	Score    float64 // detector confidence 0..1
 	RightEye Point
 	LeftEye  Point
-	Nose     Point
+	Nose     Point // the nose tip
 	Mouth    Point
 	RightEar Point // tragion
 	LeftEar  Point // tragion
+	Nostrils Point // the nostrils' midpoint, when HasNostrils (found by Eyes)
+	// HasNostrils: Eyes saw both nostrils.
+	HasNostrils bool
 }
 
 // EyeMid is the middle of the eye line.
@@ -48,15 +54,46 @@ func (f Face) Roll() float64 {
 // ear tragions.
 func (f Face) Width() float64 { return f.RightEar.Dist(f.LeftEar) }
 
-// Yaw estimates the head's turn in degrees from where the nose sits between
-// the ears (a cylinder model: tan(yaw) = (dR - dL) / (dR + dL)); positive
-// when the face turns towards the image right.
+// Yaw model: what lies in front of the eyes moves sideways from the eye
+// midpoint by depth·sin(yaw) as the head turns, while the eye distance e
+// shrinks with cos(yaw): offset/e = (depth/e)·tan(yaw). Typical adult
+// proportions (interpupillary distance 6.3 cm; the nostrils' base 3.0 cm and
+// the nose tip 4.4 cm in front of the eye centres) give the depth ratios.
+// The ears (tragions, half a head's breadth apart, the nose tip 1.4 of that
+// in front of them) give a third estimate: (dR − dL)/(dR + dL) = 1.4·tan(yaw).
+// Each estimate is off by several degrees on some faces (BlazeFace's nose
+// point on a moustache, an ear that stands out, a nostril in shadow); Yaw
+// is their median. imaging/README.md compares it with hand labels.
+const (
+	nostrilDepth = 0.48
+	noseTipDepth = 0.70
+	earDepth     = 1.4
+)
+
+// Yaw estimates the head's turn in degrees; positive when the face turns
+// towards the image right (the person's own left in a photo that is not
+// mirrored).
 func (f Face) Yaw() float64 {
-	dr, dl := f.Nose.Dist(f.RightEar), f.Nose.Dist(f.LeftEar)
-	if dr+dl == 0 {
+	e := f.EyeDistance()
+	if e == 0 {
 		return 0
 	}
-	return math.Atan((dr-dl)/(dr+dl)) * 180 / math.Pi
+	m := f.EyeMid()
+	ux, uy := (f.LeftEye.X-f.RightEye.X)/e, (f.LeftEye.Y-f.RightEye.Y)/e
+	across := func(p Point) float64 { return ((p.X-m.X)*ux + (p.Y-m.Y)*uy) / e }
+	deg := func(t float64) float64 { return math.Atan(t) * 180 / math.Pi }
+	est := []float64{deg(across(f.Nose) / noseTipDepth)}
+	if dr, dl := f.Nose.Dist(f.RightEar), f.Nose.Dist(f.LeftEar); dr+dl > 0 {
+		est = append(est, deg((dr-dl)/(dr+dl)/earDepth))
+	}
+	if f.HasNostrils {
+		est = append(est, deg(across(f.Nostrils)/nostrilDepth))
+	}
+	sort.Float64s(est)
+	if len(est) == 2 {
+		return (est[0] + est[1]) / 2
+	}
+	return est[len(est)/2]
 }
 
 // Centre is the face centre: the middle of the ears and eyes.
@@ -70,7 +107,7 @@ func (f Face) Centre() Point {
 func (f Face) Scale(k float64) Face {
 	p := func(q Point) Point { return Point{q.X * k, q.Y * k} }
 	f.Box = Rect{f.Box.X * k, f.Box.Y * k, f.Box.W * k, f.Box.H * k}
-	f.RightEye, f.LeftEye, f.Nose, f.Mouth = p(f.RightEye), p(f.LeftEye), p(f.Nose), p(f.Mouth)
+	f.RightEye, f.LeftEye, f.Nose, f.Mouth, f.Nostrils = p(f.RightEye), p(f.LeftEye), p(f.Nose), p(f.Mouth), p(f.Nostrils)
 	f.RightEar, f.LeftEar = p(f.RightEar), p(f.LeftEar)
 	return f
 }
@@ -79,7 +116,21 @@ func (f Face) Scale(k float64) Face {
 func (f Face) Shift(dx, dy float64) Face {
 	mv := func(p Point) Point { return Point{p.X + dx, p.Y + dy} }
 	f.Box.X, f.Box.Y = f.Box.X+dx, f.Box.Y+dy
-	f.RightEye, f.LeftEye, f.Nose, f.Mouth = mv(f.RightEye), mv(f.LeftEye), mv(f.Nose), mv(f.Mouth)
+	f.RightEye, f.LeftEye, f.Nose, f.Mouth, f.Nostrils = mv(f.RightEye), mv(f.LeftEye), mv(f.Nose), mv(f.Mouth), mv(f.Nostrils)
 	f.RightEar, f.LeftEar = mv(f.RightEar), mv(f.LeftEar)
+	return f
+}
+
+// Turned is the face with its eye line turned by deg degrees about the eye
+// midpoint (Roll grows by deg): a correction of the eye line found
+// elsewhere (on the levelled photo).
+func (f Face) Turned(deg float64) Face {
+	m, th := f.EyeMid(), deg*math.Pi/180
+	cos, sin := math.Cos(th), math.Sin(th)
+	turn := func(p Point) Point {
+		x, y := p.X-m.X, p.Y-m.Y
+		return Point{m.X + x*cos - y*sin, m.Y + x*sin + y*cos}
+	}
+	f.RightEye, f.LeftEye = turn(f.RightEye), turn(f.LeftEye)
 	return f
 }

@@ -73,7 +73,11 @@ func run(out, readme string) error {
 			fmt.Fprintf(os.Stderr, "%s: %s\n", c.Name, r.Detail)
 		}
 		if out != "" && len(r.JPEG) > 0 {
-			name := strings.NewReplacer(" ", "_", "(", "", ")", "").Replace(c.Name)
+			name := c.Name
+			if !c.Real {
+				name += " " + c.Backdrop
+			}
+			name = strings.NewReplacer(" ", "_", "(", "", ")", "", ",", "", "→", "-").Replace(name)
 			if err := os.WriteFile(filepath.Join(out, name+".out.jpg"), r.JPEG, 0o644); err != nil {
 				return err
 			}
