@@ -29,11 +29,12 @@ type FaceState struct {
 	Busy  bool
 }
 
-// Default capture timing: all checks steady for 0.8 s start a 3-2-1
-// countdown; a failure cancels it once it has held for 0.3 s (a single
-// flickering frame does not), nobody in the frame cancels it at once.
+// Default capture timing: all checks steady for 0.5 s start a 3-2-1
+// countdown (a graduate who sits still is photographed within 4 s); a
+// failure cancels it once it has held for 0.3 s (a single flickering frame
+// does not), nobody in the frame cancels it at once.
 const (
-	DefaultSteady    = 800 * time.Millisecond
+	DefaultSteady    = 500 * time.Millisecond
 	DefaultCountFrom = 3
 	DefaultGrace     = 300 * time.Millisecond
 	hintWindow       = 6 // frames over which hints are smoothed

@@ -60,14 +60,14 @@ func TestDeciderShootsAfterSteadyAndCountdown(t *testing.T) {
 	if f.last.Guide != GuideSearching || f.last.Hint != string(spec.HintNoFace) {
 		t.Fatalf("nobody: %+v", f.last)
 	}
-	// steady 0.8 s, then 3 s of countdown: the shot comes at 3.8 s, not before
-	f.push(report(), 3700*time.Millisecond)
+	// steady 0.5 s, then 3 s of countdown: the shot comes at 3.5 s, not before
+	f.push(report(), 3400*time.Millisecond)
 	if f.shots != 0 || f.last.Count != 1 || f.last.Guide != GuideReady || f.last.Hint != HintReady {
-		t.Fatalf("after 3.7 s of passing frames: %d shots, state %+v; want counting 1", f.shots, f.last)
+		t.Fatalf("after 3.4 s of passing frames: %d shots, state %+v; want counting 1", f.shots, f.last)
 	}
 	f.push(report(), 200*time.Millisecond)
 	if f.shots != 1 {
-		t.Fatalf("after 3.9 s: %d shots, want 1", f.shots)
+		t.Fatalf("after 3.6 s: %d shots, want 1", f.shots)
 	}
 }
 
@@ -93,7 +93,7 @@ func TestDeciderCountdownDigits(t *testing.T) {
 // countdown; a failure that holds does; nobody in the frame cancels at once.
 func TestDeciderCountdownSurvivesFlicker(t *testing.T) {
 	f := newFeeder(t)
-	f.push(report(), 1500*time.Millisecond) // counting since 0.8 s
+	f.push(report(), 1500*time.Millisecond) // counting since 0.5 s
 	f.push(report(spec.CheckLevel), 200*time.Millisecond)
 	f.push(report(), 2500*time.Millisecond)
 	if f.shots != 1 {
@@ -116,7 +116,7 @@ func TestDeciderCountdownSurvivesFlicker(t *testing.T) {
 }
 
 // A check that fails every other frame never lets the countdown start:
-// starting needs 0.8 s without a break.
+// starting needs 0.5 s without a break.
 func TestDeciderAlternatingNeverShoots(t *testing.T) {
 	f := newFeeder(t)
 	for range 100 {
@@ -131,8 +131,8 @@ func TestDeciderAlternatingNeverShoots(t *testing.T) {
 // Tick advances the countdown between checked frames (a slow checker).
 func TestDeciderTick(t *testing.T) {
 	f := newFeeder(t)
-	f.push(report(), time.Second)
-	st, _ := f.d.Tick(f.now.Add(1500 * time.Millisecond))
+	f.push(report(), 600*time.Millisecond) // counting since 0.5 s
+	st, _ := f.d.Tick(f.now.Add(1400 * time.Millisecond))
 	if st.Count != 2 {
 		t.Errorf("count %d 1.5 s into the countdown, want 2", st.Count)
 	}

@@ -9,7 +9,7 @@ import (
 // Steadier smooths live results over frames, so hints do not flicker: a
 // hint is shown once it has been the frame's hint in Need of the last
 // Window frames, and Steady says how long every check has passed without a
-// break (the capture screen shoots after ~0.8 s). Times come from the
+// break (the capture screen starts its countdown after 0.5 s). Times come from the
 // caller. The zero value shows each frame's hint as it comes.
 type Steadier struct {
 	Window, Need int

@@ -13,18 +13,15 @@ import (
 
 // Thresholds of the live checks (documented in imaging/README.md).
 const (
-	maxRoll         = 3.0   // degrees, eye line
-	maxYaw          = 10.0  // degrees, nose between the ears
-	lightMin        = 70.0  // mean face luminance, 0..255
-	lightMax        = 210.0 //
-	maxClipped      = 1.0   // % of face pixels at ≥ 250
-	maxLightSkew    = 30.0  // % difference in median luminance between the two cheeks
-	minSharpness    = 40.0  // variance of the Laplacian of the face at 128×128
-	maxBgGradient   = 6.0   // mean gradient magnitude of the background bands (Lab L, per px)
-	maxBgSpread     = 6.0   // RMS ΔE of the background bands
-	maxBgDistance   = 15.0  // ΔE of the background from the calibrated backdrop
-	minClothesDelta = 12.0  // ΔE between the clothes and the background
-	sharpSide       = 128   // the face is resized to this square for the sharpness measure
+	maxRoll       = 3.0   // degrees, eye line
+	maxYaw        = 10.0  // degrees, nose between the ears
+	lightMin      = 70.0  // mean face luminance, 0..255
+	lightMax      = 210.0 //
+	maxClipped    = 1.0   // % of face pixels at ≥ 250
+	maxLightSkew  = 30.0  // % difference in median luminance between the two cheeks
+	minSharpness  = 40.0  // variance of the Laplacian of the face at 128×128
+	maxBgDistance = 15.0  // ΔE of the background from the calibrated backdrop
+	sharpSide     = 128   // the face is resized to this square for the sharpness measure
 )
 
 // Analyze runs the live checks (spec.LiveOrder) on one camera frame (BGR) for
@@ -40,13 +37,19 @@ func (e *Engine) Analyze(frame gocv.Mat, p spec.Profile, bd *Backdrop) (spec.Rep
 // height are judged in the camera's own pixels (the photo is made from the
 // full-resolution frame).
 func (e *Engine) AnalyzeScaled(frame gocv.Mat, scale float64, p spec.Profile, bd *Backdrop) (spec.Report, error) {
+	return e.analyze(frame, scale, p, bd, nil)
+}
+
+// analyze runs the live checks; st, when not nil, is the memory of the
+// frames before (see Live).
+func (e *Engine) analyze(frame gocv.Mat, scale float64, p spec.Profile, bd *Backdrop, st *liveState) (spec.Report, error) {
 	if scale <= 0 {
 		scale = 1
 	}
 	if err := checkImage(frame); err != nil {
 		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
-	faces, err := e.det.Detect(frame, face.Live)
+	faces, err := st.find(e.det, frame)
 	if err != nil {
 		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
@@ -60,30 +63,36 @@ func (e *Engine) AnalyzeScaled(frame gocv.Mat, scale float64, p spec.Profile, bd
 		for _, id := range spec.LiveOrder[1:] {
 			r.Add(spec.Check{ID: id, Note: noteNeedsOneFace, Hint: hint})
 		}
+		st.forget()
 		return r, nil
 	}
 	f := faces[0]
+	st.found(f)
 	eyes, err := e.det.Eyes(frame, &f)
 	if err != nil {
 		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
-	g := liveGeometry(f.Scale(scale), p, int(float64(frame.Cols())*scale), int(float64(frame.Rows())*scale))
-	r.Add(g.distance())
-	r.Add(g.centre())
-	r.Add(g.height())
-	r.Add(levelCheck(f.Roll(), f.Yaw(), maxRoll))
-	r.Add(eyesCheck(eyes))
-	lightC, sharpC, err := faceQuality(frame, f)
+	full := f.Scale(scale)
+	pose := st.steady(full)
+	g := liveGeometry(pose.face, p, int(float64(frame.Cols())*scale), int(float64(frame.Rows())*scale))
+	r.Add(g.distance(st.limits(spec.CheckDistance)))
+	r.Add(g.centre(st.limits(spec.CheckCentre)))
+	r.Add(g.height(st.limits(spec.CheckHeight)))
+	lv := st.limits(spec.CheckLevel)
+	r.Add(levelCheckWithin(pose.roll, pose.yaw, lv.roll, lv.yaw))
+	r.Add(eyesCheck(st.eyes(eyes)))
+	lightC, sharpC, err := faceQuality(frame, f, st.limits(spec.CheckLight), st.limits(spec.CheckSharp))
 	if err != nil {
 		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
 	r.Add(lightC)
 	r.Add(sharpC)
-	bgC, err := backgroundCheck(frame, f, bd)
+	bgC, err := backgroundCheck(frame, f, bd, st.limits(spec.CheckBackground))
 	if err != nil {
 		return spec.Report{}, fmt.Errorf("imaging: analyze: %w", err)
 	}
 	r.Add(bgC)
+	st.remember(r)
 	return r, nil
 }
 
@@ -146,8 +155,8 @@ func eyeTarget(p spec.Profile) (float64, float64) {
 	return h * 0.3, h * 0.5
 }
 
-func (g geometry) distance() spec.Check {
-	c := within(spec.CheckDistance, g.faceW, g.minW, g.maxW, "px", spec.HintCloser)
+func (g geometry) distance(l limits) spec.Check {
+	c := within(spec.CheckDistance, g.faceW, g.minW*(1-l.distance), g.maxW*(1+l.distance), "px", spec.HintCloser)
 	if g.faceW > g.maxW {
 		c.Hint = spec.HintBack
 	}
@@ -157,9 +166,9 @@ func (g geometry) distance() spec.Check {
 // centre: the face centre within the profile's tolerance of the frame's
 // centre line. The hint speaks to the person, who faces the camera: a face
 // on the frame's left has to move to the person's own left.
-func (g geometry) centre() spec.Check {
+func (g geometry) centre(l limits) spec.Check {
 	off := (g.f.Centre().X - g.frameW/2) / g.frameW * 100
-	tol := g.p.CentreTolerance * 100
+	tol := g.p.CentreTolerance*100 + l.centre
 	c := within(spec.CheckCentre, off, -tol, tol, "% of width", spec.HintRight)
 	if off < 0 {
 		c.Hint = spec.HintLeft
@@ -167,16 +176,21 @@ func (g geometry) centre() spec.Check {
 	return c
 }
 
-func (g geometry) height() spec.Check {
-	return within(spec.CheckHeight, g.f.EyeMid().Y, g.eyeLo, g.eyeHi, "px", spec.HintSeat)
+func (g geometry) height(l limits) spec.Check {
+	slack := l.height * g.frameH
+	return within(spec.CheckHeight, g.f.EyeMid().Y, g.eyeLo-slack, g.eyeHi+slack, "px", spec.HintSeat)
 }
 
 // levelCheck: eye-line roll within maxDeg and the yaw estimate within
 // maxYaw; the hint says which way to turn when only the yaw fails.
 func levelCheck(roll, yaw, maxDeg float64) spec.Check {
+	return levelCheckWithin(roll, yaw, maxDeg, maxYaw)
+}
+
+func levelCheckWithin(roll, yaw, maxDeg, maxTurn float64) spec.Check {
 	c := atMost(spec.CheckLevel, math.Abs(roll), maxDeg, "° roll", spec.HintStraight)
-	c.Note = fmt.Sprintf("yaw %.1f° (limit %.0f°)", yaw, maxYaw)
-	if c.Pass && math.Abs(yaw) > maxYaw {
+	c.Note = fmt.Sprintf("yaw %.1f° (limit %.0f°)", yaw, maxTurn)
+	if c.Pass && math.Abs(yaw) > maxTurn {
 		c.Pass, c.Hint = false, spec.TurnHint(yaw)
 	}
 	return c
@@ -192,8 +206,9 @@ func eyesCheck(s face.EyeState) spec.Check {
 	return within(spec.CheckEyes, float64(open), 2, 2, "eyes open", spec.HintEyes)
 }
 
-// faceQuality measures light and sharpness on the face box.
-func faceQuality(img gocv.Mat, f face.Face) (spec.Check, spec.Check, error) {
+// faceQuality measures light and sharpness on the face box, against the
+// limits of each.
+func faceQuality(img gocv.Mat, f face.Face, light, sharp limits) (spec.Check, spec.Check, error) {
 	box := faceBox(f, img.Cols(), img.Rows())
 	if box.Dx() < 16 || box.Dy() < 16 {
 		return spec.Check{ID: spec.CheckLight, Note: "face box too small"}, spec.Check{ID: spec.CheckSharp, Note: "face box too small"}, nil
@@ -203,11 +218,11 @@ func faceQuality(img gocv.Mat, f face.Face) (spec.Check, spec.Check, error) {
 	grey := gocv.NewMat()
 	defer grey.Close()
 	gocv.CvtColor(roi, &grey, gocv.ColorBGRToGray)
-	light, mean, err := lightCheck(grey, cheeks(f, box))
+	lightC, mean, err := lightCheck(grey, cheeks(f, box), light)
 	if err != nil {
 		return spec.Check{}, spec.Check{}, err
 	}
-	return light, sharpCheck(grey, mean), nil
+	return lightC, sharpCheck(grey, mean, sharp.sharp), nil
 }
 
 // faceBox is the part of the face used for light and sharpness: from the
@@ -240,7 +255,7 @@ func cheeks(f face.Face, box image.Rectangle) [2]image.Rectangle {
 
 // lightCheck: mean luminance of the face in range, few clipped pixels, and
 // the two cheeks within maxLightSkew % of each other.
-func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (spec.Check, float64, error) {
+func lightCheck(grey gocv.Mat, ch [2]image.Rectangle, lim limits) (spec.Check, float64, error) {
 	px, err := grey.DataPtrUint8()
 	if err != nil {
 		return spec.Check{}, 0, err
@@ -257,9 +272,9 @@ func lightCheck(grey gocv.Mat, ch [2]image.Rectangle) (spec.Check, float64, erro
 	mean, clip := sum/n, clipped/n*100
 	l, r := medianIn(px, w, ch[0]), medianIn(px, w, ch[1])
 	skew := math.Abs(l-r) / math.Max(1, math.Max(l, r)) * 100
-	c := atMost(spec.CheckLight, skew, maxLightSkew, "% left/right", spec.HintLight)
-	c.Note = fmt.Sprintf("mean %.0f (%.0f–%.0f), clipped %.2f%% (≤ %.0f%%)", mean, lightMin, lightMax, clip, maxClipped)
-	c.Pass = c.Pass && mean >= lightMin && mean <= lightMax && clip < maxClipped
+	c := atMost(spec.CheckLight, skew, lim.skew, "% left/right", spec.HintLight)
+	c.Note = fmt.Sprintf("mean %.0f (%.0f–%.0f), clipped %.2f%% (≤ %.1f%%)", mean, lim.lightLo, lim.lightHi, clip, lim.clipped)
+	c.Pass = c.Pass && mean >= lim.lightLo && mean <= lim.lightHi && clip < lim.clipped
 	return c, mean, nil
 }
 
@@ -287,7 +302,7 @@ func medianIn(px []uint8, w int, r image.Rectangle) float64 {
 // size (so the threshold does not depend on the camera's resolution) and
 // brought to a mean grey of 128 (so a dark face is judged on light, not
 // here too).
-func sharpCheck(grey gocv.Mat, meanGrey float64) spec.Check {
+func sharpCheck(grey gocv.Mat, meanGrey, minVar float64) spec.Check {
 	small := gocv.NewMat()
 	defer small.Close()
 	gocv.Resize(grey, &small, image.Pt(sharpSide, sharpSide), 0, 0, gocv.InterpolationArea)
@@ -299,5 +314,5 @@ func sharpCheck(grey gocv.Mat, meanGrey float64) spec.Check {
 	defer dev.Close()
 	gocv.MeanStdDev(lap, &mean, &dev)
 	v := sq(dev.GetDoubleAt(0, 0) * 128 / math.Max(1, meanGrey))
-	return atLeast(spec.CheckSharp, v, minSharpness, "Laplacian variance", spec.HintStill)
+	return atLeast(spec.CheckSharp, v, minVar, "Laplacian variance", spec.HintStill)
 }

@@ -21,6 +21,9 @@ const (
 	// extended: in a tight ID photo the shoulders reach the picture's sides
 	// at about the mouth's height (the head above is checked for a cut).
 	sideFrom = 0.35
+	// belowHalf: face widths left and right of the face under which the
+	// bottom is extended (a photo is at most 480/180 = 2.7 face widths wide).
+	belowHalf = 1.6
 )
 
 // picture is a still with its body extension.
@@ -38,7 +41,7 @@ func (p picture) close() {
 
 // extendPicture pads a still for face f (whose coordinates are the
 // still's): the returned face is in the padded picture's coordinates.
-func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face) {
+func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face, error) {
 	fw := f.Width()
 	side := max(1, int(math.Round(extendSide*fw)))
 	below := max(1, int(math.Round(extendBelow*fw)))
@@ -47,7 +50,15 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face) {
 	inner := img.Region(image.Rect(side, 0, side+src.Cols(), src.Rows()))
 	src.CopyTo(&inner)
 	inner.Close()
-	carry(src, &img, side, below)
+	// the bottom is extended only under the person: a photo reaches at
+	// most belowHalf face widths left and right of the face
+	cx := f.Centre().X + float64(side)
+	cols := image.Rect(max(0, int(cx-belowHalf*fw)), 0, min(W, int(cx+belowHalf*fw)), 1)
+	from := int(math.Round(f.EyeMid().Y + sideFrom*fw))
+	if err := carry(src, &img, side, below, cols, from); err != nil {
+		img.Close()
+		return picture{}, f, err
+	}
 	valid := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 0, 0, 0), H, W, gocv.MatTypeCV8U)
 	fill := func(r image.Rectangle) {
 		r = r.Intersect(image.Rect(0, 0, W, H))
@@ -58,67 +69,89 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face) {
 		roi.SetTo(gocv.NewScalar(255, 0, 0, 0))
 		roi.Close()
 	}
-	fill(image.Rect(side, 0, side+src.Cols(), src.Rows()))               // the still
-	fill(image.Rect(0, src.Rows(), W, H))                                // under it
-	fill(image.Rect(0, int(math.Round(f.EyeMid().Y+sideFrom*fw)), W, H)) // beside it, from the mouth down
-	return picture{img: img, valid: valid, dx: side, size: image.Pt(W, H)}, f.Shift(float64(side), 0)
+	fill(image.Rect(side, 0, side+src.Cols(), src.Rows())) // the still
+	fill(image.Rect(0, src.Rows(), W, H))                  // under it
+	fill(image.Rect(0, from, W, H))                        // beside it, from the mouth down
+	return picture{img: img, valid: valid, dx: side, size: image.Pt(W, H)}, f.Shift(float64(side), 0), nil
 }
 
 // carry fills img around the still (placed at column side): the sides
-// from the still's edge columns, then the bottom from the rows above it.
-func carry(src gocv.Mat, img *gocv.Mat, side, below int) {
+// from the still's edge columns (rows from fromRow down), then the bottom
+// from the rows above it (only the columns cols.Min.X…cols.Max.X, all a
+// photo can reach).
+func carry(src gocv.Mat, img *gocv.Mat, side, below int, cols image.Rectangle, fromRow int) error {
 	w, h := src.Cols(), src.Rows()
-	for _, left := range []bool{true, false} {
-		edge := image.Rect(0, 0, min(extendBand, w), h)
-		to := image.Rect(0, 0, side, h)
-		if !left {
-			edge, to = image.Rect(w-min(extendBand, w), 0, w, h), image.Rect(side+w, 0, 2*side+w, h)
-		}
-		strip := src.Region(edge)
-		spread(strip, img, to, false, left)
-		strip.Close()
+	out, err := img.DataPtrUint8()
+	if err != nil {
+		return err
 	}
-	bottom := img.Region(image.Rect(0, h-min(extendBand, h), 2*side+w, h))
-	spread(bottom, img, image.Rect(0, h, 2*side+w, h+below), true, false)
-	bottom.Close()
+	W := img.Cols()
+	band := min(extendBand, w)
+	for _, left := range []bool{true, false} {
+		x0 := 0
+		if !left {
+			x0 = w - band
+		}
+		y0 := max(0, min(h-1, fromRow))
+		line := meanLine(src, image.Rect(x0, y0, x0+band, h), false)
+		for i := 0; i < side; i++ {
+			col := side - 1 - i // leftwards from the still's left edge
+			if !left {
+				col = side + w + i
+			}
+			row := boxBlur(line, min(h/4, 1+i/2))
+			for y := y0; y < h; y++ {
+				copy(out[3*(y*W+col):3*(y*W+col)+3], row[3*(y-y0):3*(y-y0)+3])
+			}
+		}
+	}
+	bh := min(extendBand, h)
+	padded := img.Region(image.Rect(0, 0, W, h))
+	line := meanLine(padded, image.Rect(cols.Min.X, h-bh, cols.Max.X, h), true)
+	padded.Close()
+	for i := 0; i < below; i++ {
+		row := boxBlur(line, min(len(line)/12, 1+i/2))
+		y := h + i
+		copy(out[3*(y*W+cols.Min.X):3*(y*W+cols.Max.X)], row)
+	}
+	return nil
 }
 
-// spread carries an edge band of pixels into the rectangle to: the band
-// averaged into one line, then each line of to the average blurred along it
-// by a kernel growing with the distance from the edge. down: the band is
-// rows carried downwards; else columns carried sideways (towards the left
-// when left).
-func spread(band gocv.Mat, img *gocv.Mat, to image.Rectangle, down, left bool) {
+// meanLine averages the BGR pixels of r in m into one line: across its
+// rows (down: one value per column) or across its columns (one per row).
+func meanLine(m gocv.Mat, r image.Rectangle, down bool) []uint8 {
+	roi := m.Region(r)
+	defer roi.Close()
 	line := gocv.NewMat()
 	defer line.Close()
-	n := to.Dx()
-	length := band.Rows()
+	dim := 1
 	if down {
-		n, length = to.Dy(), band.Cols()
-		gocv.Reduce(band, &line, 0, gocv.ReduceAvg, gocv.MatTypeCV8UC3) // 1 × width
-	} else {
-		gocv.Reduce(band, &line, 1, gocv.ReduceAvg, gocv.MatTypeCV8UC3) // height × 1
+		dim = 0
 	}
-	blurred := gocv.NewMat()
-	defer blurred.Close()
-	for i := 0; i < n; i++ {
-		k := 1 + 2*min(length/4, 1+i/2) // odd, growing with the distance
-		ks := image.Pt(k, 1)
-		if !down {
-			ks = image.Pt(1, k)
-		}
-		gocv.Blur(line, &blurred, ks)
-		var r image.Rectangle
-		switch {
-		case down:
-			r = image.Rect(to.Min.X, to.Min.Y+i, to.Max.X, to.Min.Y+i+1)
-		case left:
-			r = image.Rect(to.Max.X-1-i, to.Min.Y, to.Max.X-i, to.Max.Y)
-		default:
-			r = image.Rect(to.Min.X+i, to.Min.Y, to.Min.X+i+1, to.Max.Y)
-		}
-		dst := img.Region(r)
-		blurred.CopyTo(&dst)
-		dst.Close()
+	gocv.Reduce(roi, &line, dim, gocv.ReduceAvg, gocv.MatTypeCV8UC3)
+	return line.ToBytes()
+}
+
+// boxBlur is the BGR line averaged over 2·r+1 pixels around each (the ends
+// repeated), by running sums.
+func boxBlur(line []uint8, r int) []uint8 {
+	n := len(line) / 3
+	out := make([]uint8, len(line))
+	if r <= 0 || n == 0 {
+		copy(out, line)
+		return out
 	}
+	at := func(i, c int) int { return int(line[3*max(0, min(n-1, i))+c]) }
+	k := 2*r + 1
+	for c := 0; c < 3; c++ {
+		sum := 0
+		for i := -r; i <= r; i++ {
+			sum += at(i, c)
+		}
+		for i := 0; i < n; i++ {
+			out[3*i+c] = uint8((sum + k/2) / k)
+			sum += at(i+r+1, c) - at(i-r, c)
+		}
+	}
+	return out
 }

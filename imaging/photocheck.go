@@ -15,7 +15,7 @@ import (
 // Thresholds of the photo checks (run on a finished photo, the last step of
 // standardisation).
 const (
-	maxPhotoRoll     = 1.5  // degrees: standardisation levels to ≤ 1°, plus measurement noise
+	maxPhotoRoll     = 3.0  // degrees: standardisation levels to ≤ 1°; measuring a photo's eye line scatters by ±2° (iris centres, gaze)
 	maxBgColourDE    = 6.0  // ΔE of the background from the profile colour
 	maxBgColourSprd  = 5.0  // RMS ΔE of the background (flat, up to JPEG noise)
 	photoPersonDE    = 12.0 // ΔE from the background colour above which a pixel is the person
@@ -27,14 +27,16 @@ const (
 // top (and head height), centring, level eyes, open eyes, light, sharpness
 // and the background colour. It measures everything on the file itself.
 func (e *Engine) CheckPhoto(data []byte, p spec.Profile) (spec.Report, error) {
-	r, _, err := e.checkPhoto(data, p, 0)
+	r, _, err := e.checkPhoto(data, p, 0, nil)
 	return r, err
 }
 
 // checkPhoto is CheckPhoto that also returns the one face it measured (nil
 // when there was not exactly one); left is what Standardise knows of old
-// backdrop kept as person (% of the background).
-func (e *Engine) checkPhoto(data []byte, p spec.Profile, left float64) (spec.Report, *face.Face, error) {
+// backdrop kept as person (% of the background) and near, when not nil,
+// where it put the face (the face is then found with one inference around
+// it, and searched for everywhere only if it is not there).
+func (e *Engine) checkPhoto(data []byte, p spec.Profile, left float64, near *face.Face) (spec.Report, *face.Face, error) {
 	img, err := Decode(data)
 	if err != nil {
 		return spec.Report{}, nil, fmt.Errorf("imaging: check photo: %w", err)
@@ -42,7 +44,7 @@ func (e *Engine) checkPhoto(data []byte, p spec.Profile, left float64) (spec.Rep
 	defer img.Close()
 	var r spec.Report
 	fileRules(&r, data, img, p)
-	f, err := e.faceRules(&r, img, p, left)
+	f, err := e.faceRules(&r, img, p, left, near)
 	if err != nil {
 		return spec.Report{}, nil, fmt.Errorf("imaging: check photo: %w", err)
 	}
@@ -70,8 +72,15 @@ func fileRules(r *spec.Report, data []byte, img gocv.Mat, p spec.Profile) {
 
 // faceRules: everything measured on the face and around it; the face, when
 // there is one.
-func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left float64) (*face.Face, error) {
-	faces, err := e.det.Detect(img, face.Still)
+func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left float64, near *face.Face) (*face.Face, error) {
+	var faces []face.Face
+	var err error
+	if near != nil {
+		faces, err = e.det.Track(img, *near)
+	}
+	if err == nil && len(faces) == 0 {
+		faces, err = e.det.Detect(img, face.Still)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +105,7 @@ func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left fl
 		return nil, err
 	}
 	geometryRules(r, f, p, px)
-	light, sharp, err := faceQuality(img, f)
+	light, sharp, err := faceQuality(img, f, strict, strict)
 	if err != nil {
 		return nil, err
 	}

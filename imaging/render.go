@@ -47,8 +47,7 @@ func newLayout(f face.Face, cv *canvas, p spec.Profile, fit cropFit) layout {
 // background replaced by bg through a soft alpha matte, and the share (%)
 // of the new background that the old backdrop was left over as person
 // (leftOver). The caller closes the image.
-func render(pic picture, f face.Face, cv *canvas, seg segmentation, p spec.Profile, fit cropFit, bg spec.RGB) (gocv.Mat, float64, error) {
-	l := newLayout(f, cv, p, fit)
+func render(pic picture, f face.Face, cv *canvas, seg segmentation, l layout, bg spec.RGB) (gocv.Mat, float64, error) {
 	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
 	crop := renderCrop(pic.img, f, l, fill)
 	defer crop.Close()
@@ -58,7 +57,11 @@ func render(pic picture, f face.Face, cv *canvas, seg segmentation, p spec.Profi
 	if err != nil {
 		return gocv.Mat{}, 0, err
 	}
-	alpha, err := matte(crop, inside, old, cv, seg, l)
+	cols, err := newMixColours(crop, old)
+	if err != nil {
+		return gocv.Mat{}, 0, err
+	}
+	alpha, err := matte(crop, inside, cols, cv, seg, l)
 	if err != nil {
 		return gocv.Mat{}, 0, err
 	}
@@ -69,7 +72,7 @@ func render(pic picture, f face.Face, cv *canvas, seg segmentation, p spec.Profi
 	if err := cutCheck(in, alpha, l); err != nil {
 		return gocv.Mat{}, 0, err
 	}
-	left, err := leftOver(crop, alpha, old, cv, seg, l)
+	left, err := leftOver(cols, alpha, cv, seg, l)
 	if err != nil {
 		return gocv.Mat{}, 0, err
 	}
@@ -77,31 +80,71 @@ func render(pic picture, f face.Face, cv *canvas, seg segmentation, p spec.Profi
 	return out, left, err
 }
 
+// mixColours are the photo's crop and the old backdrop behind it, in Lab,
+// and the old backdrop in BGR: what the matte and the left-over measure
+// compare.
+type mixColours struct {
+	crop, old labPixels
+	oldBGR    []uint8
+}
+
+func newMixColours(crop gocv.Mat, oldBGR []uint8) (mixColours, error) {
+	c, err := newLabPixels(crop)
+	if err != nil {
+		return mixColours{}, err
+	}
+	o, err := labOfBGR(oldBGR, c.w, c.h)
+	if err != nil {
+		return mixColours{}, err
+	}
+	return mixColours{crop: c, old: o, oldBGR: oldBGR}, nil
+}
+
+// faceBoxOut is where the layout puts f's box in the photo (a Face with
+// only its Box set).
+func (l layout) faceBoxOut(f face.Face) face.Face {
+	c := l.toOut.apply(face.Point{X: f.Box.X + f.Box.W/2, Y: f.Box.Y + f.Box.H/2})
+	w, h := f.Box.W*l.scale, f.Box.H*l.scale
+	return face.Face{Box: face.Rect{X: c.X - w/2, Y: c.Y - h/2, W: w, H: h}}
+}
+
 // oldBackdrop is the source's backdrop colour (the fitted model) at every
-// output pixel, BGR.
+// output pixel, BGR. The model is a smooth surface: it is evaluated on a
+// grid oldStep px apart and resized.
 func oldBackdrop(m backdropModel, l layout) ([]uint8, error) {
 	k, tx, ty := l.canToOut[0], l.canToOut[2], l.canToOut[5]
-	w, h := l.size.X, l.size.Y
+	w, h := (l.size.X+oldStep-1)/oldStep+1, (l.size.Y+oldStep-1)/oldStep+1
 	lab := make([]uint8, 3*w*h)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			c := m.at((float64(x)-tx)/k, (float64(y)-ty)/k)
+			c := m.at((float64(x*oldStep)-tx)/k, (float64(y*oldStep)-ty)/k)
 			i := 3 * (y*w + x)
 			lab[i] = uint8(clamp(c.L*255/100+0.5, 0, 255))
 			lab[i+1] = uint8(clamp(c.A+128.5, 0, 255))
 			lab[i+2] = uint8(clamp(c.B+128.5, 0, 255))
 		}
 	}
-	src, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, lab)
+	grid, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, lab)
 	if err != nil {
 		return nil, err
 	}
-	defer src.Close()
+	defer grid.Close()
 	bgr := gocv.NewMat()
 	defer bgr.Close()
-	gocv.CvtColor(src, &bgr, gocv.ColorLabToBGR)
-	return bgr.ToBytes(), nil
+	gocv.CvtColor(grid, &bgr, gocv.ColorLabToBGR)
+	// grid point j sits on output pixel j·oldStep: an affine resize keeps that
+	a := gocv.NewMatWithSize(2, 3, gocv.MatTypeCV64F)
+	defer a.Close()
+	a.SetDoubleAt(0, 0, oldStep)
+	a.SetDoubleAt(1, 1, oldStep)
+	full := gocv.NewMat()
+	defer full.Close()
+	gocv.WarpAffineWithParams(bgr, &full, a, l.size, gocv.InterpolationLinear, gocv.BorderReplicate, color.RGBA{})
+	return full.ToBytes(), nil
 }
+
+// oldStep: output px between the points where the old backdrop is evaluated.
+const oldStep = 8
 
 // renderCrop turns, scales and crops the source. Reductions go through an
 // intermediate at the source's scale and area interpolation.
@@ -126,7 +169,7 @@ func renderCrop(src gocv.Mat, f face.Face, l layout, fill color.RGBA) gocv.Mat {
 // mask, scaled up, decides inside and outside; in the band along the
 // outline the alpha comes from the colours (soft hair edges): old is the
 // old backdrop's colour per output pixel (BGR).
-func matte(crop, inside gocv.Mat, old []uint8, cv *canvas, seg segmentation, l layout) ([]float32, error) {
+func matte(crop, inside gocv.Mat, cols mixColours, cv *canvas, seg segmentation, l layout) ([]float32, error) {
 	m, err := gocv.NewMatFromBytes(cv.h, cv.w, gocv.MatTypeCV8U, seg.mask)
 	if err != nil {
 		return nil, err
@@ -135,7 +178,7 @@ func matte(crop, inside gocv.Mat, old []uint8, cv *canvas, seg segmentation, l l
 	soft := warp(m, l.canToOut, l.size, gocv.InterpolationLinear, color.RGBA{})
 	defer soft.Close()
 	r := int(math.Ceil(l.canToOut[0])) + 1
-	return colourMatte(crop, soft, inside, old, seg, r)
+	return colourMatte(crop, soft, inside, cols, seg, r)
 }
 
 // colourMatte: alpha 1 well inside the outline, 0 well outside, and in the
@@ -144,7 +187,7 @@ func matte(crop, inside gocv.Mat, old []uint8, cv *canvas, seg segmentation, l l
 // person within a few px) and the old backdrop B: a = (C−B)·(F−B)/|F−B|².
 // Where F and B are too alike to tell apart, alpha grows with the colour
 // distance from the backdrop model instead.
-func colourMatte(crop, soft, inside gocv.Mat, old []uint8, seg segmentation, r int) ([]float32, error) {
+func colourMatte(crop, soft, inside gocv.Mat, cols mixColours, seg segmentation, r int) ([]float32, error) {
 	inner, outer, err := bandMasks(soft, r)
 	if err != nil {
 		return nil, err
@@ -161,10 +204,7 @@ func colourMatte(crop, soft, inside gocv.Mat, old []uint8, seg segmentation, r i
 	if err != nil {
 		return nil, err
 	}
-	px, err := newLabPixels(crop)
-	if err != nil {
-		return nil, err
-	}
+	old := cols.oldBGR
 	lo := math.Max(3, 1.5*seg.spread)
 	hi := math.Max(lo+6, seg.thresh)
 	out := make([]float32, len(in))
@@ -176,8 +216,7 @@ func colourMatte(crop, soft, inside gocv.Mat, old []uint8, seg segmentation, r i
 		default:
 			a, ok := unmix(src[3*i:3*i+3], fg[3*i:3*i+3], old[3*i:3*i+3])
 			if !ok {
-				b := [3]uint8{old[3*i], old[3*i+1], old[3*i+2]}
-				a = (DeltaE(px.atIndex(i), LabOf(spec.RGB{B: b[0], G: b[1], R: b[2]})) - lo) / (hi - lo)
+				a = (DeltaE(cols.crop.atIndex(i), cols.old.atIndex(i)) - lo) / (hi - lo)
 			}
 			out[i] = float32(math.Max(0, math.Min(1, a)))
 		}

@@ -20,7 +20,8 @@ const (
 	plainSpread   = 6.0  // a backdrop is plain when its RMS ΔE after the gradient fit is below this…
 	plainGradient = 6.0  // …and its mean gradient is below this
 	minPersonDE   = 10.0 // ΔE from the backdrop model above which a pixel is person (at least)
-	grabIters     = 3    // GrabCut iterations
+	grabIters     = 2    // GrabCut iterations
+	grabScale     = 0.5  // GrabCut runs on the canvas reduced by this
 	inlierDE      = 8.0  // a background sample this close to the model is backdrop
 	minInliers    = 0.55 // share of background samples that must be backdrop (the rest: hair, shoulders)
 )
@@ -234,33 +235,52 @@ func (s *segmentation) cut(c *canvas) error {
 }
 
 // runGrabCut runs GrabCut on the canvas region r (at the canvas scale)
-// from the seed labels and writes the result into the mask.
+// from the seed labels and writes the result into the mask. GrabCut runs
+// on the region reduced by grabScale (its colour models and graph cut cost
+// grow with the pixels); the sure labels of the seeds stand at full
+// resolution, and the soft edge is found later at the photo's own
+// resolution (colourMatte).
 func (s *segmentation) runGrabCut(c *canvas, r image.Rectangle, seeds []byte, iters int) error {
 	if s.mask == nil {
 		s.mask = make([]uint8, c.w*c.h)
 	}
-	mask, err := gocv.NewMatFromBytes(r.Dy(), r.Dx(), gocv.MatTypeCV8U, seeds)
-	if err != nil {
-		return err
-	}
-	defer mask.Close()
 	if !hasBoth(seeds) {
 		copyLabels(s.mask, c.w, r, seeds)
 		return nil
 	}
+	full, err := gocv.NewMatFromBytes(r.Dy(), r.Dx(), gocv.MatTypeCV8U, seeds)
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	small := image.Pt(max(8, int(float64(r.Dx())*grabScale)), max(8, int(float64(r.Dy())*grabScale)))
+	mask := gocv.NewMat()
+	defer mask.Close()
+	gocv.Resize(full, &mask, small, 0, 0, gocv.InterpolationNearestNeighbor)
 	roi := c.img.Region(r)
 	defer roi.Close()
-	img := roi.Clone()
+	img := gocv.NewMat()
 	defer img.Close()
+	gocv.Resize(roi, &img, small, 0, 0, gocv.InterpolationArea)
 	bgd, fgd := gocv.NewMat(), gocv.NewMat()
 	defer bgd.Close()
 	defer fgd.Close()
 	grabCut(img, &mask, &bgd, &fgd, iters)
-	out, err := mask.DataPtrUint8()
+	up := gocv.NewMat()
+	defer up.Close()
+	gocv.Resize(mask, &up, image.Pt(r.Dx(), r.Dy()), 0, 0, gocv.InterpolationNearestNeighbor)
+	out, err := up.DataPtrUint8()
 	if err != nil {
 		return err
 	}
-	copyLabels(s.mask, c.w, r, out)
+	labels := make([]byte, len(seeds))
+	for i, v := range seeds {
+		labels[i] = out[i]
+		if v == gcBG || v == gcFG {
+			labels[i] = v
+		}
+	}
+	copyLabels(s.mask, c.w, r, labels)
 	return nil
 }
 

@@ -24,7 +24,11 @@ func TestHeadTopMatchesLabels(t *testing.T) {
 				fr.Close()
 				t.Fatalf("%s: %v", name, err)
 			}
-			pic, f := extendPicture(fr.Img, f)
+			pic, f, err := extendPicture(fr.Img, f)
+			if err != nil {
+				fr.Close()
+				t.Fatal(err)
+			}
 			defer pic.close()
 			cv, err := newCanvas(pic, f)
 			if err != nil {

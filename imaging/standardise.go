@@ -99,7 +99,10 @@ func poseOfBoth(r spec.Report, still face.Face, photo *face.Face) spec.Report {
 // person and backdrop, measure the head, solve the crop, render, encode and
 // check.
 func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB) (Result, error) {
-	pic, f := extendPicture(still, f)
+	pic, f, err := extendPicture(still, f)
+	if err != nil {
+		return Result{}, err
+	}
 	defer pic.close()
 	cv, err := newCanvas(pic, f)
 	if err != nil {
@@ -118,7 +121,8 @@ func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB)
 	if err != nil {
 		return Result{}, err
 	}
-	out, left, err := render(pic, f, cv, seg, p, fit, bg)
+	l := newLayout(f, cv, p, fit)
+	out, left, err := render(pic, f, cv, seg, l, bg)
 	if err != nil {
 		return Result{}, err
 	}
@@ -127,7 +131,8 @@ func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB)
 	if err != nil {
 		return Result{}, err
 	}
-	rep, pf, err := e.checkPhoto(data, p, left)
+	near := l.faceBoxOut(f)
+	rep, pf, err := e.checkPhoto(data, p, left, &near)
 	if err != nil {
 		return Result{}, err
 	}
@@ -141,7 +146,7 @@ func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB)
 // face is not a tilted head but a wrong find), the photo is made once more
 // turned by what was measured on it, and the leveller of the two is kept.
 const (
-	relevelFrom = 1.0
+	relevelFrom = 2.0
 	relevelUpTo = 8.0
 )
 
@@ -261,7 +266,7 @@ func guessHead(f face.Face) head {
 // the eyes when the head touches it: the forehead and the hairline are in
 // the picture, the hair above is taken to end at the edge, and the photo gets
 // backdrop above it. Less is ErrHeadCut.
-const minForehead = 0.45
+const minForehead = 0.7
 
 // measureHead finds the head top on the segmentation and how far the
 // picture reaches where the person runs out of it. A head whose picture
@@ -322,7 +327,8 @@ func (c *canvas) bottomEdge() float64 {
 }
 
 // sideCut reports whether person pixels of rows [y0, y1) touch the
-// picture's left or right edge.
+// picture's left or right edge along more than sideTouch face widths (a
+// few strands of hair past the edge are not a cut head).
 func (c *canvas) sideCut(seg segmentation, y0, y1 int) bool {
 	n := 0
 	for y := max(0, y0); y < min(c.h, y1); y++ {
@@ -333,8 +339,11 @@ func (c *canvas) sideCut(seg segmentation, y0, y1 int) bool {
 			}
 		}
 	}
-	return n > 2
+	return float64(n) > math.Max(2, sideTouch*c.fw)
 }
+
+// sideTouch: face widths of edge contact above which a head is cut at the side.
+const sideTouch = 0.15
 
 // sideRoom is how far the picture (with its body extension) reaches left
 // and right of the face's centre (the nearer side), under the chin.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gradphoto/camera"
+	"gradphoto/imaging"
 )
 
 // shotDeadline bounds a burst and its standardisation.
@@ -25,8 +26,9 @@ type FaceRun struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu      sync.Mutex // guards decide and the calls of ev (one at a time, in order)
+	mu      sync.Mutex // guards decide, live and the calls of ev (one at a time, in order)
 	decide  *capture.Decider
+	live    *imaging.Live // the live checks' memory of this person; nil: start afresh
 	stopped bool
 }
 
@@ -71,7 +73,13 @@ func (r *FaceRun) Stop() {
 
 // onFrame runs the live checks on the loop's checker goroutine.
 func (r *FaceRun) onFrame(f camera.Frame) {
-	rep, err := r.h.checks.AnalyzeScaled(f.Img, f.Scale, r.h.cfg.Profile, nil)
+	r.mu.Lock()
+	if r.live == nil {
+		r.live = r.h.checks.NewLive(r.h.cfg.Profile, nil)
+	}
+	live := r.live
+	r.mu.Unlock()
+	rep, err := live.Check(f.Img, f.Scale)
 	if err != nil {
 		log.Print(err)
 		return
@@ -92,6 +100,7 @@ func (r *FaceRun) onStatus(connected bool, err error) {
 		return
 	}
 	if !connected {
+		r.live = nil
 		r.state(r.decide.Shot()) // a countdown does not go on without a camera
 	}
 	if r.ev.Camera != nil {
@@ -150,6 +159,7 @@ func (r *FaceRun) startShot() {
 		if r.ev.Shot != nil {
 			r.ev.Shot(sh, err)
 		}
+		r.live = nil // the next frames may show someone else
 		r.state(r.decide.Shot())
 	}()
 }

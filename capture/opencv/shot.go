@@ -2,9 +2,11 @@ package opencv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"gradphoto/capture"
 	"gradphoto/spec"
+	"sort"
 
 	"gocv.io/x/gocv"
 
@@ -18,8 +20,8 @@ const (
 	rawJPEGQ    = 92
 )
 
-// take shoots a burst, keeps the sharpest frame with one face and
-// standardises it.
+// take shoots a burst and standardises its best frame (both eyes open,
+// then the sharpest), or the next best when the eyes of one are not found.
 func (h *Host) take(ctx context.Context) (capture.Shot, error) {
 	frames, err := h.burst(ctx, burstFrames)
 	if err != nil {
@@ -30,9 +32,18 @@ func (h *Host) take(ctx context.Context) (capture.Shot, error) {
 			f.Close()
 		}
 	}()
-	best, live := h.sharpest(frames)
-	return h.shoot(best, live)
+	var sh capture.Shot
+	for i, c := range h.ranked(frames) {
+		if sh, err = h.shoot(c.img, c.live); err == nil || !errors.Is(err, spec.ErrEyesNotFound) || i+1 >= burstTries {
+			break
+		}
+	}
+	return sh, err
 }
+
+// burstTries: how many of the burst's frames are tried, best first, when
+// the eyes of one are not found (a blink, a squint the live checks let by).
+const burstTries = 3
 
 // shoot encodes a still and standardises it.
 func (h *Host) shoot(still gocv.Mat, live spec.Report) (capture.Shot, error) {
@@ -47,21 +58,38 @@ func (h *Host) shoot(still gocv.Mat, live spec.Report) (capture.Shot, error) {
 	return capture.Shot{Raw: raw, RawReport: live, Standard: res.JPEG, Report: res.Report}, nil
 }
 
-// sharpest is the burst frame whose face is sharpest (the first when none
-// can be judged), with its live checks.
-func (h *Host) sharpest(frames []gocv.Mat) (gocv.Mat, spec.Report) {
-	best, bestR, bestV := frames[0], spec.Report{}, -1.0
-	for _, f := range frames {
-		r, err := h.stills.Analyze(f, h.cfg.Profile, nil)
-		if err != nil {
-			continue
-		}
-		if c, ok := r.Get(spec.CheckSharp); ok && c.Unit != "" && c.Value > bestV {
-			best, bestR, bestV = f, r, c.Value
-		}
-	}
-	return best, bestR
+// candidate is a burst frame with its live checks and its rank.
+type candidate struct {
+	img   gocv.Mat
+	live  spec.Report
+	score float64
 }
+
+// ranked orders the burst's frames best first: both eyes open before an
+// eye shut (a blink), then the sharper face; frames that cannot be judged
+// last, in their order.
+func (h *Host) ranked(frames []gocv.Mat) []candidate {
+	out := make([]candidate, 0, len(frames))
+	for _, f := range frames {
+		c := candidate{img: f, score: -1}
+		if r, err := h.stills.Analyze(f, h.cfg.Profile, nil); err == nil {
+			c.live = r
+			if sh, ok := r.Get(spec.CheckSharp); ok && sh.Unit != "" {
+				c.score = sh.Value
+				if e, ok := r.Get(spec.CheckEyes); ok && e.Pass {
+					c.score += eyesOpenBonus
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
+// eyesOpenBonus outranks any sharpness (Laplacian variances are in the
+// hundreds to low thousands): a frame with both eyes open wins.
+const eyesOpenBonus = 1e9
 
 // encodeJPEG encodes a frame as it was taken.
 func encodeJPEG(img gocv.Mat, q int) ([]byte, error) {
