@@ -21,6 +21,10 @@ const (
 	// extended: in a tight ID photo the shoulders reach the picture's sides
 	// at about the mouth's height (the head above is checked for a cut).
 	sideFrom = 0.35
+	// extendBlur: face widths the carried lines are blurred by at most
+	// (cloth, not streaks; more would smear backdrop into the clothes'
+	// edge and leave it there as a remnant).
+	extendBlur = 0.04
 	// belowHalf: face widths left and right of the face under which the
 	// bottom is extended (a photo is at most 480/180 = 2.7 face widths wide).
 	belowHalf = 1.6
@@ -29,6 +33,7 @@ const (
 // picture is a still with its body extension.
 type picture struct {
 	img   gocv.Mat // the still, padded
+	plate gocv.Mat // the clean plate placed like the still, or empty
 	valid gocv.Mat // 8U: 255 where img shows the still or its body extension
 	dx    int      // columns added on the left: a still's x is img's x − dx
 	size  image.Point
@@ -37,6 +42,9 @@ type picture struct {
 func (p picture) close() {
 	p.img.Close()
 	p.valid.Close()
+	if !matEmpty(p.plate) {
+		p.plate.Close()
+	}
 }
 
 // extendPicture pads a still for face f (whose coordinates are the
@@ -55,7 +63,7 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face, error) {
 	cx := f.Centre().X + float64(side)
 	cols := image.Rect(max(0, int(cx-belowHalf*fw)), 0, min(W, int(cx+belowHalf*fw)), 1)
 	from := int(math.Round(f.EyeMid().Y + sideFrom*fw))
-	if err := carry(src, &img, side, below, cols, from); err != nil {
+	if err := carry(src, &img, side, below, cols, from, max(2, int(extendBlur*fw))); err != nil {
 		img.Close()
 		return picture{}, f, err
 	}
@@ -75,11 +83,51 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face, error) {
 	return picture{img: img, valid: valid, dx: side, size: image.Pt(W, H)}, f.Shift(float64(side), 0), nil
 }
 
+// clothesFrom is the first row, from row from down, where the still's
+// left (or right) edge stops showing what it shows at row from (the
+// backdrop beside the neck) for good: where the shoulders reach the edge.
+// Above it the side is not extended (it would carry backdrop on, and blur
+// it into the clothes' edge); the still's height when nothing changes.
+func clothesFrom(src gocv.Mat, from int, left bool) int {
+	h := src.Rows()
+	from = max(0, min(h-1, from))
+	band := min(extendBand, src.Cols())
+	x0 := 0
+	if !left {
+		x0 = src.Cols() - band
+	}
+	line := meanLine(src, image.Rect(x0, from, x0+band, h), false)
+	ref := line[:3]
+	run := 0
+	for i := 0; i < len(line)/3; i++ {
+		var d float64
+		for c := 0; c < 3; c++ {
+			d += sq(float64(line[3*i+c]) - float64(ref[c]))
+		}
+		if d > clothesStep*clothesStep {
+			run++
+		} else {
+			run = 0
+		}
+		if run == clothesRun {
+			return from + i + 1 // past the edge's blend of backdrop and clothes
+		}
+	}
+	return h
+}
+
+// clothesStep: RGB distance from the backdrop beside the neck at which the
+// still's edge shows clothes; clothesRun: rows it must hold for.
+const (
+	clothesStep = 30.0
+	clothesRun  = 3
+)
+
 // carry fills img around the still (placed at column side): the sides
 // from the still's edge columns (rows from fromRow down), then the bottom
 // from the rows above it (only the columns cols.Min.X…cols.Max.X, all a
 // photo can reach).
-func carry(src gocv.Mat, img *gocv.Mat, side, below int, cols image.Rectangle, fromRow int) error {
+func carry(src gocv.Mat, img *gocv.Mat, side, below int, cols image.Rectangle, fromRow, blurCap int) error {
 	w, h := src.Cols(), src.Rows()
 	out, err := img.DataPtrUint8()
 	if err != nil {
@@ -99,7 +147,7 @@ func carry(src gocv.Mat, img *gocv.Mat, side, below int, cols image.Rectangle, f
 			if !left {
 				col = side + w + i
 			}
-			row := boxBlur(line, min(h/4, 1+i/2))
+			row := boxBlur(line, min(blurCap, 1+i/2))
 			for y := y0; y < h; y++ {
 				copy(out[3*(y*W+col):3*(y*W+col)+3], row[3*(y-y0):3*(y-y0)+3])
 			}
@@ -110,7 +158,7 @@ func carry(src gocv.Mat, img *gocv.Mat, side, below int, cols image.Rectangle, f
 	line := meanLine(padded, image.Rect(cols.Min.X, h-bh, cols.Max.X, h), true)
 	padded.Close()
 	for i := 0; i < below; i++ {
-		row := boxBlur(line, min(len(line)/12, 1+i/2))
+		row := boxBlur(line, min(blurCap, 1+i/2))
 		y := h + i
 		copy(out[3*(y*W+cols.Min.X):3*(y*W+cols.Max.X)], row)
 	}

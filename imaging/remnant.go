@@ -278,15 +278,30 @@ func leftOver(cols mixColours, alpha []float32, cv *canvas, seg segmentation, l 
 		x, y := float64(i%px.w), float64(i/px.w)
 		// only where backdrop is expected: a light cheek or a white collar
 		// the colour of a grey backdrop is still the person
-		if touching[l] && !cv.mayBePerson((x-tx)/k, (y-ty)/k) {
+		if cv.mayBePerson((x-tx)/k, (y-ty)/k) || alpha[i] < 0.5 {
+			continue
+		}
+		old := oldPx.atIndex(i)
+		// a coloured backdrop in a shadow the model did not know is its
+		// own hue, darker (on a grey backdrop that is every dark suit, and
+		// beside the head brown hair on beige: not judged there)
+		shadow := (y-ty)/k > cv.chinY && old.Chroma() > shadowChroma && shadowOf(px.atIndex(i), old)
+		if touching[l] || shadow {
 			n++
+
 		}
 	}
+
 	return 100 * float64(n) / float64(max(1, bgArea)), nil
 }
 
-// leftOverDE: the least ΔE within which a kept pixel counts as old backdrop.
-const leftOverDE = 4.0
+// leftOverDE: the least ΔE within which a kept pixel counts as old backdrop;
+// shadowChroma: the least chroma of an old backdrop whose shadows are told
+// from the person by their hue.
+const (
+	leftOverDE   = 4.0
+	shadowChroma = 12.0
+)
 
 // touchesBackground reports whether a 4-neighbour of pixel i is background.
 func touchesBackground(alpha []float32, w, h, i int) bool {

@@ -49,11 +49,11 @@ func newLayout(f face.Face, cv *canvas, p spec.Profile, fit cropFit) layout {
 // (leftOver). The caller closes the image.
 func render(pic picture, f face.Face, cv *canvas, seg segmentation, l layout, bg spec.RGB) (gocv.Mat, float64, error) {
 	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
-	crop := renderCrop(pic.img, f, l, fill)
+	crop := renderCrop(pic.img, l, fill)
 	defer crop.Close()
 	inside := warp(pic.valid, l.toOut, l.size, gocv.InterpolationNearestNeighbor, color.RGBA{})
 	defer inside.Close()
-	old, err := oldBackdrop(seg.model, l)
+	old, err := oldBackdrop(pic, seg.model, l)
 	if err != nil {
 		return gocv.Mat{}, 0, err
 	}
@@ -108,10 +108,21 @@ func (l layout) faceBoxOut(f face.Face) face.Face {
 	return face.Face{Box: face.Rect{X: c.X - w/2, Y: c.Y - h/2, W: w, H: h}}
 }
 
-// oldBackdrop is the source's backdrop colour (the fitted model) at every
-// output pixel, BGR. The model is a smooth surface: it is evaluated on a
-// grid oldStep px apart and resized.
-func oldBackdrop(m backdropModel, l layout) ([]uint8, error) {
+// oldBackdrop is the source's backdrop colour at every output pixel, BGR:
+// the clean plate when there is one, else the fitted model.
+func oldBackdrop(pic picture, m backdropModel, l layout) ([]uint8, error) {
+	if matEmpty(pic.plate) {
+		return modelBackdrop(m, l)
+	}
+	out := renderCrop(pic.plate, l, color.RGBA{})
+	defer out.Close()
+	return out.ToBytes(), nil
+}
+
+// modelBackdrop is the fitted model at every output pixel, BGR. The model
+// is a smooth surface: it is evaluated on a grid oldStep px apart and
+// resized.
+func modelBackdrop(m backdropModel, l layout) ([]uint8, error) {
 	k, tx, ty := l.canToOut[0], l.canToOut[2], l.canToOut[5]
 	w, h := (l.size.X+oldStep-1)/oldStep+1, (l.size.Y+oldStep-1)/oldStep+1
 	lab := make([]uint8, 3*w*h)
@@ -148,7 +159,7 @@ const oldStep = 8
 
 // renderCrop turns, scales and crops the source. Reductions go through an
 // intermediate at the source's scale and area interpolation.
-func renderCrop(src gocv.Mat, f face.Face, l layout, fill color.RGBA) gocv.Mat {
+func renderCrop(src gocv.Mat, l layout, fill color.RGBA) gocv.Mat {
 	if l.scale >= 1 {
 		return warp(src, l.toOut, l.size, gocv.InterpolationCubic, fill)
 	}
@@ -229,19 +240,31 @@ func colourMatte(crop, soft, inside gocv.Mat, cols mixColours, seg segmentation,
 const minUnmixContrast = 40.0
 
 // unmix is the share of f in c along the line from b to f (BGR); ok is
-// false when f is unknown (all zero weight) or too close to b.
+// false when f is unknown (all zero weight), too close to b, or c lies off
+// the line (a colour of the person other than the one nearby: a metal ring
+// beside a dark suit).
 func unmix(c, f []uint8, b []uint8) (float64, bool) {
-	var dot, n float64
+	var dot, n, cc float64
 	for k := 0; k < 3; k++ {
 		fb := float64(f[k]) - float64(b[k])
-		dot += (float64(c[k]) - float64(b[k])) * fb
+		cb := float64(c[k]) - float64(b[k])
+		dot += cb * fb
 		n += fb * fb
+		cc += cb * cb
 	}
 	if f[0] == 0 && f[1] == 0 && f[2] == 0 || n < minUnmixContrast*minUnmixContrast {
 		return 0, false
 	}
-	return dot / n, true
+	a := dot / n
+	if off := cc - a*a*n; off > maxUnmixOff*maxUnmixOff { // squared distance from the line
+		return 0, false
+	}
+	return a, true
 }
+
+// maxUnmixOff: how far (RGB) a pixel may lie from the line between the
+// person nearby and the backdrop to be unmixed along it.
+const maxUnmixOff = 30.0
 
 // nearbyPerson is, per pixel, the mean colour (BGR) of the sure-person
 // pixels (inner) in a k×k window; black where there are none.

@@ -38,6 +38,7 @@ const (
 // scaled to canvasFaceW px per face width: where segmentation happens.
 type canvas struct {
 	img    gocv.Mat // BGR
+	plate  gocv.Mat // the clean plate warped like img, or empty
 	inside []bool   // the pixel comes from the source image
 	w, h   int
 	eyeY   float64 // eye line
@@ -49,7 +50,12 @@ type canvas struct {
 	toCan  affine     // source px → canvas px
 }
 
-func (c *canvas) close() { c.img.Close() }
+func (c *canvas) close() {
+	c.img.Close()
+	if !matEmpty(c.plate) {
+		c.plate.Close()
+	}
+}
 
 // faceEllipse reports whether (x, y) is inside the core of the face (brows
 // to chin, between the cheeks): person for sure.
@@ -72,6 +78,7 @@ type segmentation struct {
 	model  backdropModel
 	spread float64 // backdrop RMS ΔE after the fit
 	thresh float64 // ΔE above which a pixel is person
+	shadow []bool  // with a plate: the pixel is the plate darkened (a cast shadow)
 }
 
 // segment separates the person from the backdrop on the canvas. The
@@ -85,13 +92,18 @@ type segmentation struct {
 // colour distance, the face and the body, separates the person; the
 // component holding the face is kept; its holes are filled unless they look
 // like backdrop (between arm and body).
+//
+// With a clean plate (c.plate) the colour distance is each pixel's from
+// the empty backdrop at that place, whatever its shadows and creases, and
+// the backdrop need not be plain.
 func segment(c *canvas) (segmentation, error) {
 	px, err := newLabPixels(c.img)
 	if err != nil {
 		return segmentation{}, err
 	}
+	plate := !matEmpty(c.plate)
 	samples := c.backdropSamples()
-	if len(samples) < minPlainN {
+	if len(samples) < minPlainN && !plate {
 		return segmentation{}, fmt.Errorf("%w: too little background visible", spec.ErrNotSegmented)
 	}
 	s := segmentation{}
@@ -99,7 +111,7 @@ func segment(c *canvas) (segmentation, error) {
 	var kept []image.Point
 	s.model, s.spread, share, kept = fitRobust(px, samples, c.cx, c.eyeY, c.fw, c.chinY)
 	grad := px.meanGradientAt(kept)
-	if share < minInliers || s.spread > plainSpread || grad > plainGradient {
+	if !plate && (share < minInliers || s.spread > plainSpread || grad > plainGradient) {
 		return segmentation{}, fmt.Errorf("%w (%.0f%% of it matches one colour, spread ΔE %.1f, gradient %.1f)",
 			spec.ErrBusyBackdrop, share*100, s.spread, grad)
 	}
@@ -110,17 +122,89 @@ func segment(c *canvas) (segmentation, error) {
 	if px, err = newLabPixels(c.img); err != nil {
 		return segmentation{}, err
 	}
+	if plate {
+		err = s.plateDistance(c, px)
+	} else {
+		s.modelDistance(c, px)
+	}
+	if err != nil {
+		return segmentation{}, err
+	}
+	if err := s.cut(c); err != nil {
+		return segmentation{}, err
+	}
+	if plate {
+		s.keepUnlikePlate(c)
+	}
+	s.clean(c)
+	return s, nil
+}
+
+// keepUnlikePlate adds back to the person what is clearly not the empty
+// backdrop (more than twice the threshold from the plate): a thin metal
+// ring or a collar GrabCut's smoothness cut off. A shadow the person casts
+// on the backdrop (darker, the plate's own hue) is not added.
+func (s *segmentation) keepUnlikePlate(c *canvas) {
+	for i, d := range s.dist {
+		if c.inside[i] && d > 2*s.thresh && !s.shadow[i] {
+			s.mask[i] = 255
+		}
+	}
+}
+
+// modelDistance is each pixel's ΔE from the fitted backdrop surface.
+func (s *segmentation) modelDistance(c *canvas, px labPixels) {
 	s.dist = make([]float64, c.w*c.h)
 	for y := 0; y < c.h; y++ {
 		for x := 0; x < c.w; x++ {
 			s.dist[y*c.w+x] = DeltaE(px.at(x, y), s.model.at(float64(x), float64(y)))
 		}
 	}
-	if err := s.cut(c); err != nil {
-		return segmentation{}, err
+}
+
+// shadowOf reports whether colour q looks like the backdrop's colour b in
+// a shadow: darker by 3 L to 45 % of its lightness (a soft indoor shadow;
+// darker is a dark garment), hue and saturation kept.
+func shadowOf(q, b Lab) bool {
+	if q.L >= b.L-3 || q.L < 0.55*b.L {
+		return false
 	}
-	s.clean(c)
-	return s, nil
+	k := q.L / math.Max(1, b.L) // chroma falls with the light
+	return math.Hypot(q.A-k*b.A, q.B-k*b.B) < plateShadowAB
+}
+
+// plateShadowAB: how far (ΔE in a, b) a shadowed pixel's hue may stray
+// from the plate's, scaled by the light.
+const plateShadowAB = 5.0
+
+// plateDistance is each pixel's ΔE from the clean plate (outside the
+// picture, where there is no plate, from the fitted surface); the person
+// threshold follows the plate's own scatter.
+func (s *segmentation) plateDistance(c *canvas, px labPixels) error {
+	pl, err := newLabPixels(c.plate)
+	if err != nil {
+		return err
+	}
+	s.dist = make([]float64, c.w*c.h)
+	s.shadow = make([]bool, c.w*c.h)
+	var away []float64
+	for i := range s.dist {
+		if !c.inside[i] {
+			s.dist[i] = DeltaE(px.atIndex(i), s.model.at(float64(i%c.w), float64(i/c.w)))
+			continue
+		}
+		q, b := px.atIndex(i), pl.atIndex(i)
+		s.dist[i] = DeltaE(q, b)
+		s.shadow[i] = shadowOf(q, b)
+		if x, y := float64(i%c.w), float64(i/c.w); !c.mayBePerson(x, y) {
+			away = append(away, s.dist[i])
+		}
+	}
+	// the plate's scatter where nobody should be (sensor noise, light
+	// drift): the median, which a shoulder reaching there does not move
+	s.spread = medianOf(away)
+	s.thresh = math.Max(plateMinDE, 3*s.spread)
+	return nil
 }
 
 // headPrior reports whether (x, y) may be head or hair: an ellipse around

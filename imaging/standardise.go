@@ -16,6 +16,9 @@ import (
 type Options struct {
 	Background string    // the profile's background option; "" = its default
 	Backdrop   *Backdrop // the calibrated kiosk backdrop, when known
+	// Plate is the kiosk's clean plate; used when it is ready and the still
+	// is a frame of its size.
+	Plate *Plate
 }
 
 // Result is a standardised photo and the photo checks run on it.
@@ -63,11 +66,15 @@ func (e *Engine) standardise(still gocv.Mat, p spec.Profile, opt Options) (Resul
 	if yaw := f.Yaw(); math.Abs(yaw) > maxYaw+turnedMargin {
 		return Result{}, &spec.TurnedError{Yaw: yaw}
 	}
-	res, err := e.photo(still, f, p, bg)
+	var plate *Plate
+	if opt.Plate.fits(still) {
+		plate = opt.Plate
+	}
+	res, err := e.photo(still, f, p, bg, plate)
 	if err != nil {
 		return Result{}, err
 	}
-	res = e.relevel(still, f, p, bg, res)
+	res = e.relevel(still, f, p, bg, plate, res)
 	res.Report = poseOfBoth(res.Report, f, res.face)
 	return res, nil
 }
@@ -98,31 +105,13 @@ func poseOfBoth(r spec.Report, still face.Face, photo *face.Face) spec.Report {
 // photo makes the photo of face f from still: extend the picture, separate
 // person and backdrop, measure the head, solve the crop, render, encode and
 // check.
-func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB) (Result, error) {
-	pic, f, err := extendPicture(still, f)
+func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB, plate *Plate) (Result, error) {
+	st, err := prepare(still, f, p, plate)
 	if err != nil {
 		return Result{}, err
 	}
-	defer pic.close()
-	cv, err := newCanvas(pic, f)
-	if err != nil {
-		return Result{}, err
-	}
-	defer cv.close()
-	seg, err := segment(cv)
-	if err != nil {
-		return Result{}, err
-	}
-	h, err := measureHead(cv, f, seg)
-	if err != nil {
-		return Result{}, err
-	}
-	fit, err := solveFit(p, h)
-	if err != nil {
-		return Result{}, err
-	}
-	l := newLayout(f, cv, p, fit)
-	out, left, err := render(pic, f, cv, seg, l, bg)
+	defer st.close()
+	out, left, err := render(st.pic, st.f, st.cv, st.seg, st.l, bg)
 	if err != nil {
 		return Result{}, err
 	}
@@ -131,12 +120,61 @@ func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB)
 	if err != nil {
 		return Result{}, err
 	}
-	near := l.faceBoxOut(f)
+	near := st.l.faceBoxOut(st.f)
 	rep, pf, err := e.checkPhoto(data, p, left, &near)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{JPEG: data, Quality: q, Scale: fit.Scale, Roll: f.Roll(), Report: rep, face: pf}, nil
+	return Result{JPEG: data, Quality: q, Scale: st.l.scale, Roll: f.Roll(), Report: rep, face: pf}, nil
+}
+
+// staged is a still made ready to render: the picture with its body
+// extension, the canvas and its segmentation, and the photo's layout.
+type staged struct {
+	pic picture
+	f   face.Face // in the picture's pixels
+	cv  *canvas
+	seg segmentation
+	l   layout
+}
+
+func (s *staged) close() {
+	s.cv.close()
+	s.pic.close()
+}
+
+// prepare extends the still, separates person and backdrop, measures the
+// head and solves the crop.
+func prepare(still gocv.Mat, f face.Face, p spec.Profile, plate *Plate) (*staged, error) {
+	pic, f, err := extendPicture(still, f)
+	if err != nil {
+		return nil, err
+	}
+	if plate != nil {
+		pic.plate = plate.padded(pic.dx, pic.size)
+	}
+	cv, err := newCanvas(pic, f)
+	if err != nil {
+		pic.close()
+		return nil, err
+	}
+	st := &staged{pic: pic, f: f, cv: cv}
+	if st.seg, err = segment(cv); err != nil {
+		st.close()
+		return nil, err
+	}
+	h, err := measureHead(cv, f, st.seg)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	fit, err := solveFit(p, h)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	st.l = newLayout(f, cv, p, fit)
+	return st, nil
 }
 
 // Re-levelling: the eye line found on a small or soft still can be off by a
@@ -150,7 +188,7 @@ const (
 	relevelUpTo = 8.0
 )
 
-func (e *Engine) relevel(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB, res Result) Result {
+func (e *Engine) relevel(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB, plate *Plate, res Result) Result {
 	if res.face == nil {
 		return res
 	}
@@ -158,7 +196,7 @@ func (e *Engine) relevel(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RG
 	if math.Abs(off) <= relevelFrom || math.Abs(off) > relevelUpTo {
 		return res
 	}
-	again, err := e.photo(still, f.Turned(off), p, bg)
+	again, err := e.photo(still, f.Turned(off), p, bg, plate)
 	if err != nil || again.face == nil || math.Abs(again.face.Roll()) >= math.Abs(off) {
 		return res
 	}
@@ -235,6 +273,9 @@ func newCanvas(pic picture, f face.Face) (*canvas, error) {
 	toCanPre := levelScale(face.Point{X: eye.X * rs, Y: eye.Y * rs}, roll, sw/rs, face.Point{X: origin.X * rs, Y: origin.Y * rs})
 	c := &canvas{w: size.X, h: size.Y, fw: canvasFaceW, sw: sw, origin: origin, toCan: levelScale(eye, roll, sw, origin)}
 	c.img = warp(pre, toCanPre, size, gocv.InterpolationLinear, color.RGBA{})
+	if !matEmpty(pic.plate) {
+		c.plate = warpReduced(pic.plate, r, c.toCan, size)
+	}
 	validPre := gocv.NewMat()
 	defer validPre.Close()
 	gocv.Resize(pic.valid, &validPre, image.Pt(pre.Cols(), pre.Rows()), 0, 0, gocv.InterpolationNearestNeighbor)
@@ -253,6 +294,21 @@ func newCanvas(pic picture, f face.Face) (*canvas, error) {
 	c.cx = c.toCan.apply(f.Centre()).X
 	c.chinY = c.toCan.apply(f.Chin()).Y
 	return c, nil
+}
+
+// warpReduced warps src (first reduced by r < 1 with area interpolation)
+// by the source→canvas transform to; the caller closes the result.
+func warpReduced(src gocv.Mat, r float64, to affine, size image.Point) gocv.Mat {
+	if r >= 1 {
+		return warp(src, to, size, gocv.InterpolationLinear, color.RGBA{})
+	}
+	pre := gocv.NewMat()
+	defer pre.Close()
+	gocv.Resize(src, &pre, image.Pt(int(float64(src.Cols())*r), int(float64(src.Rows())*r)), 0, 0, gocv.InterpolationArea)
+	rs := float64(pre.Cols()) / float64(src.Cols())
+	t := to
+	t[0], t[1], t[3], t[4] = t[0]/rs, t[1]/rs, t[3]/rs, t[4]/rs
+	return warp(pre, t, size, gocv.InterpolationLinear, color.RGBA{})
 }
 
 // guessHead measures the head from the face's key points alone.
