@@ -174,4 +174,3 @@ func placed(t *testing.T, m gocv.Mat, st *staged) gocv.Mat {
 		gocv.BorderConstant, color.RGBA{})
 	return renderCrop(pad, st.l, color.RGBA{})
 }
-
