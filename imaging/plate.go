@@ -129,19 +129,37 @@ func (p *Plate) distanceTo(frame gocv.Mat) float64 {
 }
 
 // fits reports whether the plate can be used for a still: ready and of the
-// still's size (the still is a frame of the same camera).
+// still's shape (the still is a frame of the same camera, maybe at a larger
+// size than the checked frames the plate was learnt from).
 func (p *Plate) fits(still gocv.Mat) bool {
-	return p.Ready() && p.Size() == image.Pt(still.Cols(), still.Rows())
+	if !p.Ready() {
+		return false
+	}
+	sz := p.Size()
+	return math.Abs(float64(sz.X)*float64(still.Rows())-float64(sz.Y)*float64(still.Cols())) <= 0.01*float64(sz.X*still.Rows())
+}
+
+// Clone is a copy of the plate (for a shot on another goroutine while the
+// plate goes on learning).
+func (p *Plate) Clone() *Plate {
+	if p == nil || matEmpty(p.mean) {
+		return NewPlate()
+	}
+	return &Plate{mean: p.mean.Clone(), n: p.n, noise: p.noise}
 }
 
 // matEmpty reports whether m is the zero Mat or an empty one.
 func matEmpty(m gocv.Mat) bool { return m.Ptr() == nil || m.Empty() }
 
-// padded is the plate placed like the still in a picture (dx columns added
-// on the left, size W×H), its edges repeated beyond it; the caller closes it.
-func (p *Plate) padded(dx int, size image.Point) gocv.Mat {
+// padded is the plate at the still's size (still) placed like the still in
+// a picture (dx columns added on the left, size W×H), its edges repeated
+// beyond it; the caller closes it.
+func (p *Plate) padded(still image.Point, dx int, size image.Point) gocv.Mat {
 	m := p.image()
 	defer m.Close()
+	if p.Size() != still {
+		gocv.Resize(m, &m, still, 0, 0, gocv.InterpolationLinear)
+	}
 	out := gocv.NewMat()
 	gocv.CopyMakeBorder(m, &out, 0, size.Y-m.Rows(), dx, size.X-m.Cols()-dx, gocv.BorderReplicate, color.RGBA{})
 	return out

@@ -1,8 +1,8 @@
 package imaging
 
 import (
+	"image"
 	"image/color"
-	"math"
 	"testing"
 
 	"gocv.io/x/gocv"
@@ -10,46 +10,16 @@ import (
 	"gradphoto/internal/fixture"
 )
 
-// shadowedBackdrop is a kiosk backdrop (light blue, 1280×720) with a soft
-// shadow falling on it to the right of where the person sits and a crease
-// running across it (a fold: lighter above, darker below).
-func shadowedBackdrop(t *testing.T) gocv.Mat {
-	t.Helper()
-	const w, h = 1280, 720
-	b := make([]byte, 3*w*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			k := 1.0
-			// the shadow: up to 30 % darker, soft, centred right of the person
-			if d := math.Hypot(float64(x-900)/260, float64(y-520)/300); d < 1 {
-				k -= 0.30 * (1 - d*d)
-			}
-			// the crease: a line from (0, 250) to (1280, 120), 6 px wide
-			line := float64(y) - (250 - 130*float64(x)/w)
-			switch {
-			case line > -6 && line <= 0:
-				k *= 1.10
-			case line > 0 && line < 6:
-				k *= 0.86
-			}
-			i := 3 * (y*w + x)
-			b[i], b[i+1], b[i+2] = byte(math.Min(255, 255*k)), byte(math.Min(255, 197*k)), byte(math.Min(255, 100*k))
-		}
-	}
-	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// The clean plate: the backdrop above (shadow and crease) is learnt from
+// The clean plate: a backdrop with a shadow and a crease is learnt from
 // empty frames, then a person sits down. The photo's matte differs from the
 // person's hand-made mask on at most 2 % of the person's area.
 func TestPlateMatteOnShadowAndCrease(t *testing.T) {
 	e := newTestEngine(t)
 	p := profile(t, "chsi")
-	bd := shadowedBackdrop(t)
+	bd, err := fixture.ShadowedBackdrop(image.Pt(1280, 720))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer bd.Close()
 	for _, name := range []string{"pigo_sample", "grace_hopper", "astronaut"} {
 		t.Run(name, func(t *testing.T) {

@@ -17,7 +17,7 @@ type Options struct {
 	Background string    // the profile's background option; "" = its default
 	Backdrop   *Backdrop // the calibrated kiosk backdrop, when known
 	// Plate is the kiosk's clean plate; used when it is ready and the still
-	// is a frame of its size.
+	// is a frame of its shape.
 	Plate *Plate
 }
 
@@ -151,7 +151,7 @@ func prepare(still gocv.Mat, f face.Face, p spec.Profile, plate *Plate) (*staged
 		return nil, err
 	}
 	if plate != nil {
-		pic.plate = plate.padded(pic.dx, pic.size)
+		pic.plate = plate.padded(image.Pt(still.Cols(), still.Rows()), pic.dx, pic.size)
 	}
 	cv, err := newCanvas(pic, f)
 	if err != nil {

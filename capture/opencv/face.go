@@ -3,6 +3,7 @@ package opencv
 import (
 	"context"
 	"gradphoto/capture"
+	"gradphoto/spec"
 	"log"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ type FaceRun struct {
 	mu      sync.Mutex // guards decide, live and the calls of ev (one at a time, in order)
 	decide  *capture.Decider
 	live    *imaging.Live // the live checks' memory of this person; nil: start afresh
+	empty   int           // checked frames in a row with nobody in them (checker goroutine)
 	stopped bool
 }
 
@@ -84,6 +86,7 @@ func (r *FaceRun) onFrame(f camera.Frame) {
 		log.Print(err)
 		return
 	}
+	r.learnIfEmpty(rep, f)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st, shoot := r.decide.Push(rep, f.At)
@@ -162,4 +165,17 @@ func (r *FaceRun) startShot() {
 		r.live = nil // the next frames may show someone else
 		r.state(r.decide.Shot())
 	}()
+}
+
+// learnIfEmpty feeds the clean plate with frames in which nobody has been
+// seen for a while (checker goroutine).
+func (r *FaceRun) learnIfEmpty(rep spec.Report, f camera.Frame) {
+	if c, ok := rep.Get(spec.CheckOneFace); !ok || c.Value != 0 {
+		r.empty = 0
+		return
+	}
+	r.empty++
+	if r.empty >= plateAfter && r.empty%plateEvery == 0 {
+		r.h.learnEmpty(f.Img)
+	}
 }

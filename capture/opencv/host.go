@@ -43,6 +43,9 @@ type Host struct {
 	mu   sync.Mutex
 	loop *camera.Loop
 	temp []string // demo clips written to temp files
+
+	plateMu sync.Mutex
+	plate   *imaging.Plate // the empty backdrop as learnt so far
 }
 
 var _ capture.Camera = (*Host)(nil)
@@ -171,6 +174,10 @@ func (h *Host) Close() {
 	if h.cards != nil {
 		h.cards.Close()
 	}
+	h.plateMu.Lock()
+	h.plate.Close()
+	h.plate = nil
+	h.plateMu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, p := range h.temp {

@@ -51,7 +51,9 @@ func (h *Host) shoot(still gocv.Mat, live spec.Report) (capture.Shot, error) {
 	if err != nil {
 		return capture.Shot{}, err
 	}
-	res, err := h.stills.Standardise(still, h.cfg.Profile, imaging.Options{})
+	plate := h.plateCopy()
+	defer plate.Close()
+	res, err := h.stills.Standardise(still, h.cfg.Profile, imaging.Options{Plate: plate})
 	if err != nil {
 		return capture.Shot{}, err
 	}

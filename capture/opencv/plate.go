@@ -1,0 +1,90 @@
+package opencv
+
+import (
+	"context"
+	"fmt"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/camera"
+	"gradphoto/imaging"
+)
+
+// The clean plate: the kiosk learns its own empty backdrop. Automatically,
+// from checked frames once nobody has been in front of the camera for
+// plateAfter frames (every plateEvery-th of them); by the operator's
+// calibration (CalibrateBackdrop), from calibrationFrames frames at once.
+// A plate learnt so far refreshes only the pixels that agree with it, so a
+// bag left on the seat is not learnt as backdrop.
+const (
+	plateAfter        = 20
+	plateEvery        = 3
+	calibrationFrames = 10
+)
+
+// learnEmpty feeds a frame in which nobody was seen to the plate.
+func (h *Host) learnEmpty(frame gocv.Mat) {
+	h.plateMu.Lock()
+	defer h.plateMu.Unlock()
+	if h.plate == nil {
+		h.plate = imaging.NewPlate()
+	}
+	if err := h.plate.Refresh(frame); err != nil {
+		h.plate.Close()
+		h.plate = nil
+	}
+}
+
+// plateCopy is a copy of the plate for a shot, or nil when none is ready;
+// the caller closes it.
+func (h *Host) plateCopy() *imaging.Plate {
+	h.plateMu.Lock()
+	defer h.plateMu.Unlock()
+	if !h.plate.Ready() {
+		return nil
+	}
+	return h.plate.Clone()
+}
+
+// CalibrateBackdrop learns the empty backdrop afresh from the running face
+// camera (the operator's calibration: nobody in front of it). It fails
+// when the camera is not running or someone is in the picture.
+func (h *Host) CalibrateBackdrop(ctx context.Context) error {
+	h.mu.Lock()
+	l := h.loop
+	h.mu.Unlock()
+	if l == nil {
+		return fmt.Errorf("capture: calibrate: %w", camera.ErrStopped)
+	}
+	frames, err := l.Burst(ctx, calibrationFrames)
+	if err != nil {
+		return fmt.Errorf("capture: calibrate: %w", err)
+	}
+	defer func() {
+		for _, f := range frames {
+			f.Close()
+		}
+	}()
+	if r, err := h.stills.Analyze(frames[0], h.cfg.Profile, nil); err == nil {
+		if c, ok := r.Get("one_face"); ok && c.Value > 0 {
+			return fmt.Errorf("capture: calibrate: %w", ErrNotEmpty)
+		}
+	}
+	p := imaging.NewPlate()
+	for _, f := range frames {
+		if err := p.Learn(f); err != nil {
+			p.Close()
+			return fmt.Errorf("capture: calibrate: %w", err)
+		}
+	}
+	h.plateMu.Lock()
+	old := h.plate
+	h.plate = p
+	h.plateMu.Unlock()
+	old.Close()
+	return nil
+}
+
+// ErrNotEmpty: a calibration was asked for while someone is in front of
+// the camera.
+var ErrNotEmpty = fmt.Errorf("someone is in front of the camera")
