@@ -13,7 +13,7 @@ GOFILES  = $(shell git ls-files -co --exclude-standard '*.go')
 XVFB    := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
 FUZZTIME ?= 30s
 
-.PHONY: deps build build-server run server test bench fuzz screenshots clean
+.PHONY: deps build build-server run server test bench fuzz screenshots acceptance clean
 
 deps:
 	@bash scripts/deps.sh
@@ -61,6 +61,13 @@ fuzz: deps
 screenshots: build
 	bash scripts/screenshots.sh $(BIN) docs/screenshots
 	GRADPHOTO_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestReviewInABrowser ./server
+
+# The photo engine on its acceptance set (testdata/acceptance): rewrites the
+# table in README.md and leaves the photos in ACCEPTANCE_OUT.
+ACCEPTANCE_OUT ?= /tmp/gradphoto-acceptance
+acceptance: deps
+	mkdir -p $(ACCEPTANCE_OUT)
+	$(GO) run -tags $(TAGS) ./tools/acceptance -readme README.md -out $(ACCEPTANCE_OUT)
 
 clean:
 	rm -rf bin

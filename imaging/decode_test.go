@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"errors"
+	"gradphoto/internal/fixture"
 	"gradphoto/spec"
 	"image"
 	"os"
@@ -98,54 +99,17 @@ func meanDiff(a, b gocv.Mat) float64 {
 	return (m.Val1 + m.Val2 + m.Val3) / 3
 }
 
-// withOrientation stores upright's pixels as a camera in orientation o
-// would (the inverse turn) and tags them with o in an EXIF segment.
-func withOrientation(t *testing.T, upright gocv.Mat, o int) []byte {
-	t.Helper()
-	stored := gocv.NewMat()
-	defer stored.Close()
-	switch o {
-	case 1:
-		upright.CopyTo(&stored)
-	case 2:
-		gocv.Flip(upright, &stored, 1)
-	case 3:
-		gocv.Rotate(upright, &stored, gocv.Rotate180Clockwise)
-	case 4:
-		gocv.Flip(upright, &stored, 0)
-	case 5:
-		gocv.Transpose(upright, &stored)
-	case 6:
-		gocv.Rotate(upright, &stored, gocv.Rotate90CounterClockwise)
-	case 7:
-		gocv.Flip(upright, &stored, -1)
-		gocv.Transpose(stored, &stored)
-	case 8:
-		gocv.Rotate(upright, &stored, gocv.Rotate90Clockwise)
-	}
-	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, stored, []int{gocv.IMWriteJpegQuality, 95})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer buf.Close()
-	jpg := buf.GetBytes()
-	// APP1 "Exif\0\0" + a little-endian TIFF with one IFD entry: 0x0112 SHORT 1 = o
-	tiff := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, byte(o), 0, 0, 0, 0, 0, 0, 0}
-	app1 := append([]byte("Exif\x00\x00"), tiff...)
-	seg := []byte{0xFF, 0xE1, byte((len(app1) + 2) >> 8), byte(len(app1) + 2)}
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, seg...)
-	out = append(out, app1...)
-	return append(out, jpg[2:]...)
-}
-
 // A phone's EXIF orientation is applied: every one of the eight comes out
 // upright, as the picture was taken.
 func TestDecodeAppliesEXIFOrientation(t *testing.T) {
 	upright := readTestImage(t, "upright.jpg")
 	defer upright.Close()
 	for o := 1; o <= 8; o++ {
-		img, err := Decode(withOrientation(t, upright, o))
+		data, err := fixture.WithOrientation(upright, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := Decode(data)
 		if err != nil {
 			t.Fatalf("orientation %d: %v", o, err)
 		}

@@ -27,7 +27,11 @@ var (
 type TurnedError struct{ Yaw float64 }
 
 func (e *TurnedError) Error() string {
-	return fmt.Sprintf("%v by about %.0f° to the person's %s: %s", ErrTurned, math.Abs(e.Yaw), e.side(), e.Hint())
+	back := "left"
+	if e.side() == "left" {
+		back = "right"
+	}
+	return fmt.Sprintf("%v by about %.0f° to the person's %s: turn back to the %s", ErrTurned, math.Abs(e.Yaw), e.side(), back)
 }
 
 // Is makes errors.Is(err, ErrTurned) hold.

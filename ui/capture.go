@@ -151,7 +151,11 @@ func (s *captureScreen) onShot(gen int, sh capture.Shot, err error) {
 func (s *captureScreen) refused(err error) {
 	log.Print(err)
 	s.message.SetText(lang.L("capture.refused", map[string]any{"Reason": lang.L(refusalKey(err))}))
-	s.cam.view.setHint(lang.L(refusalKey(err)))
+	hint := refusalKey(err)
+	if te := (*spec.TurnedError)(nil); errors.As(err, &te) {
+		hint = string(te.Hint()) // which way to turn back
+	}
+	s.cam.view.setHint(lang.L(hint))
 }
 
 // refusalKey maps a standardisation refusal to its message.

@@ -103,8 +103,8 @@ func portraitClip(det *face.Detector, c acceptance.Case, path string, seconds fl
 // through the real frame loop, on at least 95 % of the clips; and their
 // photo passes.
 func TestFaceRunShootsStillPeople(t *testing.T) {
-	if testing.Short() {
-		t.Skip("clips of still people: 1–2 min")
+	if testing.Short() || fixture.Race {
+		t.Skip("clips of still people: 2 min (not under -short or -race)")
 	}
 	people := stillPeople(t, 3)
 	var late []string

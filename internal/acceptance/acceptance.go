@@ -34,6 +34,7 @@ type Case struct {
 	// Expect is "compliant", the refusal expected (the text of a spec
 	// error, e.g. spec.ErrManyFaces.Error()), or "refused": any refusal.
 	Expect string
+	Path   string // the file of a real photograph
 	load   func() (gocv.Mat, error)
 }
 
@@ -69,7 +70,7 @@ func Cases() ([]Case, error) {
 	for _, n := range names {
 		e, path := exp[n], filepath.Join(dir, n)
 		out = append(out, Case{Name: n, Real: true, Backdrop: e.Backdrop, Framing: e.Framing, Profile: e.Profile,
-			Expect: e.Expect, load: func() (gocv.Mat, error) {
+			Expect: e.Expect, Path: path, load: func() (gocv.Mat, error) {
 				b, err := os.ReadFile(path)
 				if err != nil {
 					return gocv.Mat{}, err
@@ -178,6 +179,12 @@ func Run(e *imaging.Engine, ps spec.Profiles, c Case) (Result, error) {
 		return Result{Case: c, Outcome: refusal(err)}, nil
 	}
 	defer img.Close()
+	return RunImage(e, p, c, img), nil
+}
+
+// RunImage standardises img (the case's picture, or a variant of it) for
+// profile p.
+func RunImage(e *imaging.Engine, p spec.Profile, c Case, img gocv.Mat) Result {
 	res, err := e.Standardise(img, p, imaging.Options{})
 	r := Result{Case: c, JPEG: res.JPEG, Report: res.Report}
 	switch {
@@ -192,7 +199,7 @@ func Run(e *imaging.Engine, ps spec.Profiles, c Case) (Result, error) {
 			r.Detail += fmt.Sprintf("%s %g %s (%s) %s; ", f.ID, f.Value, f.Unit, f.Limits(), f.Note)
 		}
 	}
-	return r, nil
+	return r
 }
 
 // refusal is the text of the spec error a refusal wraps.

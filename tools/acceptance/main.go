@@ -51,8 +51,8 @@ func run(out, readme string) error {
 	}
 	defer e.Close()
 	var b bytes.Buffer
-	fmt.Fprintln(&b, "| photo | backdrop | framing | profile | result | expected |")
-	fmt.Fprintln(&b, "|---|---|---|---|---|---|")
+	fmt.Fprintln(&b, "| photo | backdrop | framing | profile | result | reason | expected |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|")
 	good := 0
 	for _, c := range cases {
 		r, err := acceptance.Run(e, ps, c)
@@ -63,12 +63,12 @@ func run(out, readme string) error {
 		if r.OK() {
 			mark, good = "✓", good+1
 		}
-		kind := "real"
-		if !c.Real {
-			kind = "composed"
+		name := c.Name // a composed case says so in its name
+		if c.Real {
+			name += " (real)"
 		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s %s | %s |\n", c.Name, kind, c.Backdrop, c.Framing, c.Profile,
-			mark, r.Outcome, c.Expect)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %s | %s |\n", name, c.Backdrop, c.Framing, c.Profile,
+			mark, r.Outcome, reason(r), c.Expect)
 		if !r.OK() {
 			fmt.Fprintf(os.Stderr, "%s: %s\n", c.Name, r.Detail)
 		}
@@ -104,4 +104,23 @@ func replaceTable(file, table string) error {
 	}
 	s = s[:i+len(begin)] + "\n\n" + table + "\n" + s[j:]
 	return os.WriteFile(file, []byte(s), 0o644)
+}
+
+// reason is the measurement behind an outcome, short enough for a table
+// cell: the refusal's own words after the kind, or the failed checks'
+// values; "—" for a compliant photo.
+func reason(r acceptance.Result) string {
+	d := r.Detail
+	if i := strings.LastIndex(d, r.Outcome); i >= 0 && !strings.HasPrefix(r.Outcome, "failed:") {
+		d = strings.TrimLeft(d[i+len(r.Outcome):], " :")
+	}
+	d = strings.TrimSuffix(strings.TrimSpace(d), ";")
+	if d == "" {
+		return "—"
+	}
+	d = strings.ReplaceAll(d, "|", "/")
+	if len([]rune(d)) > 110 {
+		d = string([]rune(d)[:110]) + "…"
+	}
+	return d
 }
