@@ -1,9 +1,11 @@
 package imaging_test
 
 import (
+	"encoding/json"
 	"image"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -213,4 +215,67 @@ func headTop(img gocv.Mat, bg spec.RGB, f face.Face) int {
 		}
 	}
 	return tops[len(tops)/2]
+}
+
+// yawLabels is testdata/acceptance/yaw.json: hand-measured outlines and
+// nose tips, and how a yaw is read from them.
+type yawLabels struct {
+	Method string
+	Photos []struct {
+		File              string
+		Left, Nose, Right float64
+	}
+}
+
+// The yaw estimate is within 4° of the hand label on every labelled face
+// (fixtures and the acceptance set, as the still is read for a photo).
+func TestYawAgainstHandLabels(t *testing.T) {
+	dir, err := fixture.PhotosDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Dir(dir)
+	data, err := os.ReadFile(filepath.Join(root, "acceptance", "yaw.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels yawLabels
+	if err := json.Unmarshal(data, &labels); err != nil {
+		t.Fatal(err)
+	}
+	det, err := face.NewDetector()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer det.Close()
+	worst := 0.0
+	for _, l := range labels.Photos {
+		b, err := os.ReadFile(filepath.Join(root, l.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := imaging.Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		faces, err := det.Detect(img, face.Still)
+		if err != nil || len(faces) == 0 {
+			t.Fatalf("%s: no face (%v)", l.File, err)
+		}
+		f := faces[0]
+		if _, err := det.Eyes(img, &f); err != nil {
+			t.Fatal(err)
+		}
+		img.Close()
+		dl, dr := l.Nose-l.Left, l.Right-l.Nose
+		r := (dl - dr) / (dl + dr)
+		label := math.Atan(r/(1.5*math.Sqrt(1-r*r))) * 180 / math.Pi
+		off := f.Yaw() - label
+		worst = math.Max(worst, math.Abs(off))
+		t.Logf("%-40s label %5.1f°  estimate %5.1f°  off %+5.1f°", l.File, label, f.Yaw(), off)
+		if math.Abs(off) > 4 {
+			t.Errorf("%s: yaw estimate %.1f°, hand label %.1f°", l.File, f.Yaw(), label)
+		}
+	}
+	t.Logf("worst %.1f° over %d faces", worst, len(labels.Photos))
 }

@@ -5,10 +5,7 @@
 // Models are embedded (package assets). Pure: Mat in, result out.
 package face
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // Point is a position in image pixels (x right, y down).
 type Point struct{ X, Y float64 }
@@ -61,9 +58,11 @@ func (f Face) Width() float64 { return f.RightEar.Dist(f.LeftEar) }
 // the nose tip 4.4 cm in front of the eye centres) give the depth ratios.
 // The ears (tragions, half a head's breadth apart, the nose tip 1.4 of that
 // in front of them) give a third estimate: (dR − dL)/(dR + dL) = 1.4·tan(yaw).
-// Each estimate is off by several degrees on some faces (BlazeFace's nose
-// point on a moustache, an ear that stands out, a nostril in shadow); Yaw
-// is their median. imaging/README.md compares it with hand labels.
+// The nostrils are the most exact when they are found; BlazeFace's nose
+// point and ears are off by several degrees on some faces (a moustache, an
+// ear that stands out), and their mean is the rough estimate that checks
+// the nostrils and stands in for them. imaging/README.md compares Yaw with
+// hand labels.
 const (
 	nostrilDepth = 0.48
 	noseTipDepth = 0.70
@@ -82,19 +81,28 @@ func (f Face) Yaw() float64 {
 	ux, uy := (f.LeftEye.X-f.RightEye.X)/e, (f.LeftEye.Y-f.RightEye.Y)/e
 	across := func(p Point) float64 { return ((p.X-m.X)*ux + (p.Y-m.Y)*uy) / e }
 	deg := func(t float64) float64 { return math.Atan(t) * 180 / math.Pi }
-	est := []float64{deg(across(f.Nose) / noseTipDepth)}
+	rough := deg(across(f.Nose) / noseTipDepth)
 	if dr, dl := f.Nose.Dist(f.RightEar), f.Nose.Dist(f.LeftEar); dr+dl > 0 {
-		est = append(est, deg((dr-dl)/(dr+dl)/earDepth))
+		rough = (rough + deg((dr-dl)/(dr+dl)/earDepth)) / 2
 	}
-	if f.HasNostrils {
-		est = append(est, deg(across(f.Nostrils)/nostrilDepth))
+	if !f.HasNostrils {
+		return rough
 	}
-	sort.Float64s(est)
-	if len(est) == 2 {
-		return (est[0] + est[1]) / 2
+	if fine := deg(across(f.Nostrils) / nostrilDepth); math.Abs(fine-rough) <= nostrilTrust {
+		return nostrilWeight*fine + (1-nostrilWeight)*rough
 	}
-	return est[len(est)/2]
+	return rough // the dark spots found were not the nostrils (a moustache, a shadow)
 }
+
+// nostrilTrust: the nostrils' yaw counts when it lies within this many
+// degrees of the tip's and ears' (their errors run to ±7° on a moustache or
+// an ear that stands out; a wrong pair of dark spots is off by more).
+// nostrilWeight is their share then (the rough one keeps a say: a pair of
+// dark spots next to the nostrils is near them too).
+const (
+	nostrilTrust  = 8.0
+	nostrilWeight = 0.75
+)
 
 // Centre is the face centre: the middle of the ears and eyes.
 func (f Face) Centre() Point {
