@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"gradphoto/assets"
 	"gradphoto/camera"
 	"gradphoto/capture"
 	"gradphoto/capture/opencv"
@@ -21,11 +20,7 @@ import (
 // previewProfile is the shipped default profile (chsi, 480×640).
 func previewProfile(t testing.TB) spec.Profile {
 	t.Helper()
-	ps, err := spec.LoadProfiles(assets.Profiles, "profiles")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ps.Get("")
+	p, err := fixture.Profile("")
 	if err != nil {
 		t.Fatal(err)
 	}

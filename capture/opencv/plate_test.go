@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"image"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"gocv.io/x/gocv"
 
 	"gradphoto/capture"
 	"gradphoto/internal/fixture"
@@ -33,20 +30,10 @@ func emptyThenSeated(t *testing.T, empty, seated float64) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	path := filepath.Join(t.TempDir(), "empty-then-seated.mp4")
 	n0 := int(empty * fixture.ClipFPS)
-	err = fixture.WriteClip(path, n0+int(seated*fixture.ClipFPS), func(i int) (gocv.Mat, error) {
-		fr, err := st.Frame(fixture.Pose{Hidden: i < n0, Seed: int64(i + 1)})
-		if err != nil {
-			return gocv.Mat{}, err
-		}
-		fr.Alpha.Close()
-		return fr.Img, nil
+	return stageClip(t, st, "empty-then-seated.mp4", n0+int(seated*fixture.ClipFPS), func(i int) fixture.Pose {
+		return fixture.Pose{Hidden: i < n0, Seed: int64(i + 1)}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // Between graduates the kiosk learns its empty backdrop by itself; the

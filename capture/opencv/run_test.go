@@ -47,14 +47,23 @@ func movingClip(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	path := filepath.Join(t.TempDir(), "moving.mp4")
-	err = fixture.WriteClip(path, 96, func(i int) (gocv.Mat, error) {
+	return stageClip(t, st, "moving.mp4", 96, func(i int) fixture.Pose {
 		at := float64(i) / fixture.ClipFPS
-		fr, err := st.Frame(fixture.Pose{
+		return fixture.Pose{
 			EyeAt:  [2]float64{0.5 + 0.1*math.Sin(2*math.Pi*at/2), 0.39},
 			Rotate: 5 * math.Sin(2*math.Pi*at/2.6+1),
 			Seed:   int64(i),
-		})
+		}
+	})
+}
+
+// stageClip writes n frames of a Stage, frame i in pose(i), into a
+// temporary clip named name.
+func stageClip(t *testing.T, st *fixture.Stage, name string, n int, pose func(i int) fixture.Pose) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	err := fixture.WriteClip(path, n, func(i int) (gocv.Mat, error) {
+		fr, err := st.Frame(pose(i))
 		if err != nil {
 			return gocv.Mat{}, err
 		}

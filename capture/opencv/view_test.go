@@ -11,7 +11,6 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"gradphoto/assets"
 	"gradphoto/camera"
 	"gradphoto/capture"
 	"gradphoto/internal/fixture"
@@ -29,11 +28,7 @@ var (
 // testProfile is the shipped default profile (chsi, 480×640).
 func testProfile(t testing.TB) spec.Profile {
 	t.Helper()
-	ps, err := spec.LoadProfiles(assets.Profiles, "profiles")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ps.Get("")
+	p, err := fixture.Profile("")
 	if err != nil {
 		t.Fatal(err)
 	}

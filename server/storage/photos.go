@@ -25,12 +25,9 @@ type Photo struct {
 func (db *DB) PutPhoto(ctx context.Context, deviceID, id, kind, sha string, data []byte) (Photo, error) {
 	p := Photo{Kind: kind, SHA256: sha, Size: len(data), CreatedAt: db.now().UTC()}
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		cur, err := getSubmission(ctx, tx, id)
+		cur, err := ownSubmission(ctx, tx, deviceID, id)
 		if err != nil {
 			return err
-		}
-		if cur.DeviceID != deviceID {
-			return fmt.Errorf("another device's submission: %w", ErrForbidden)
 		}
 		p.Version = cur.Version
 		var have string

@@ -65,7 +65,12 @@ func (db *DB) reviewer(ctx context.Context, col, v string) (Reviewer, error) {
 }
 
 func (db *DB) reviewerSchools(ctx context.Context, id string) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT school FROM reviewer_schools WHERE reviewer_id = ? ORDER BY school", id)
+	return db.strings(ctx, "SELECT school FROM reviewer_schools WHERE reviewer_id = ? ORDER BY school", id)
+}
+
+// strings runs a query of one text column on the read pool.
+func (db *DB) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -178,12 +178,9 @@ func updateFields(ctx context.Context, tx *sql.Tx, id string, m api.Submission, 
 // photo it is ErrNotReady; submitted already, it changes nothing.
 func (db *DB) Submit(ctx context.Context, deviceID, id string) (Submission, error) {
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		cur, err := getSubmission(ctx, tx, id)
+		cur, err := ownSubmission(ctx, tx, deviceID, id)
 		if err != nil {
 			return err
-		}
-		if cur.DeviceID != deviceID {
-			return fmt.Errorf("another device's submission: %w", ErrForbidden)
 		}
 		if cur.Status != api.StatusReceived {
 			return nil
@@ -361,18 +358,21 @@ func (f QueueFilter) where() (string, []any) {
 
 // Schools lists the schools that have submissions.
 func (db *DB) Schools(ctx context.Context) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT DISTINCT school FROM submissions ORDER BY school")
+	out, err := db.strings(ctx, "SELECT DISTINCT school FROM submissions ORDER BY school")
 	if err != nil {
 		return nil, fmt.Errorf("storage: schools: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
+	return out, nil
+}
+
+// ownSubmission reads submission id in tx, which must be deviceID's.
+func ownSubmission(ctx context.Context, tx *sql.Tx, deviceID, id string) (Submission, error) {
+	cur, err := getSubmission(ctx, tx, id)
+	if err != nil {
+		return Submission{}, err
 	}
-	return out, rows.Err()
+	if cur.DeviceID != deviceID {
+		return Submission{}, fmt.Errorf("another device's submission: %w", ErrForbidden)
+	}
+	return cur, nil
 }
