@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"gradphoto/spec"
 	"image"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,14 @@ import (
 
 // kioskStill writes a 1920×1080 kiosk still of a real portrait as JPEG.
 func kioskStill(t *testing.T, name string, edit func(*fixture.Scene)) string {
+	t.Helper()
+	return kioskStillLit(t, name, edit, 0)
+}
+
+// kioskStillLit is kioskStill with the person lit from their right: the
+// picture's right half of the person darker by side (0…1), the backdrop
+// as it was (a lamp beside the kiosk, not a dim room).
+func kioskStillLit(t *testing.T, name string, edit func(*fixture.Scene), side float64) string {
 	t.Helper()
 	ph, err := fixture.Load(name)
 	if err != nil {
@@ -31,11 +40,37 @@ func kioskStill(t *testing.T, name string, edit func(*fixture.Scene)) string {
 		t.Fatal(err)
 	}
 	defer fr.Close()
+	if side > 0 {
+		sideLight(t, fr, side)
+	}
 	path := filepath.Join(t.TempDir(), name+".jpg")
 	if !gocv.IMWrite(path, fr.Img) {
 		t.Fatal("cannot write", path)
 	}
 	return path
+}
+
+// sideLight darkens the person's pixels (by their coverage) towards the
+// picture's right: a smooth step across the face's middle.
+func sideLight(t *testing.T, fr fixture.Frame, side float64) {
+	t.Helper()
+	img, err := fr.Img.DataPtrUint8()
+	if err != nil {
+		t.Fatal(err)
+	}
+	alpha, err := fr.Alpha.DataPtrUint8()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := fr.Img.Cols()
+	cx, fw := fr.Labels.EyeMid()[0], fr.FaceWidth
+	for i, a := range alpha {
+		x := float64(i % w)
+		k := 1 - side*float64(a)/255/(1+math.Exp(-(x-cx)/(0.05*fw)))
+		for c := 0; c < 3; c++ {
+			img[3*i+c] = uint8(float64(img[3*i+c]) * k)
+		}
+	}
 }
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -102,8 +137,8 @@ func TestPhotoMakeRefuses(t *testing.T) {
 		in, reason string
 	}{
 		"busy background": {kioskStill(t, "pigo_sample", func(s *fixture.Scene) { s.Busy = busy }), "background too busy"},
-		"uneven light":    {kioskStill(t, "face", nil), "light check failed"},
-		"not an image":    {writeFile(t, dir, "x.jpg", []byte("hello")), "not a JPEG or PNG"},
+		"uneven light":    {kioskStillLit(t, "pigo_sample", nil, 0.5), "light check failed"},
+		"not an image":    {writeFile(t, dir, "x.jpg", []byte("hello")), "not a JPEG, PNG or WebP"},
 		"missing file":    {filepath.Join(dir, "nope.jpg"), "no such file"},
 	}
 	for name, c := range cases {

@@ -99,6 +99,13 @@ func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left fl
 	if err != nil {
 		return nil, err
 	}
+	if near != nil && !eyes.Both() {
+		// the tracked key points put an eye's patch a little off: look
+		// again with the full search before calling an eye closed
+		if f2, eyes2, ok := e.eyesAgain(img); ok && eyes2.Both() {
+			f, eyes = f2, eyes2
+		}
+	}
 	r.Add(eyesCheck(eyes))
 	px, err := newLabPixels(img)
 	if err != nil {
@@ -123,6 +130,20 @@ func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left fl
 	}
 	r.Add(clean)
 	return &f, nil
+}
+
+// eyesAgain finds the one face and its eyes with the full still search.
+func (e *Engine) eyesAgain(img gocv.Mat) (face.Face, face.EyeState, bool) {
+	faces, err := e.det.Detect(img, face.Still)
+	if err != nil {
+		return face.Face{}, face.EyeState{}, false
+	}
+	if faces = significant(faces); len(faces) != 1 {
+		return face.Face{}, face.EyeState{}, false
+	}
+	f := faces[0]
+	st, err := e.det.Eyes(img, &f)
+	return f, st, err == nil
 }
 
 // headTopOf returns the measured head top of the report (0 when none).
