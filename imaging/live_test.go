@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"testing"
 
@@ -112,5 +113,57 @@ func TestLiveHysteresis(t *testing.T) {
 	st.forget()
 	if st.limits(spec.CheckLevel) != strict {
 		t.Error("forget keeps the old passes")
+	}
+}
+
+// The live checks and the photo agree. A frame the live checks let through
+// makes a photo that passes; a frame whose light, sharpness, eyes or
+// background fail live makes no passing photo either. (The positional
+// checks — distance, centre, height, roll — guide the person to the best
+// photo and may hold back a frame standardisation could still crop,
+// enlarge a little or level.)
+func TestLiveAndPhotoAgree(t *testing.T) {
+	e := newTestEngine(t)
+	p := profile(t, "chsi")
+	busy := busyImage(t)
+	defer busy.Close()
+	shared := map[spec.CheckID]bool{spec.CheckLight: true, spec.CheckSharp: true, spec.CheckEyes: true, spec.CheckBackground: true}
+	frames := []struct {
+		name string
+		edit func(*fixture.Scene)
+	}{
+		{"good", func(*fixture.Scene) {}},
+		{"darkened", func(s *fixture.Scene) { s.Gain = 0.35 }},
+		{"blurred", func(s *fixture.Scene) { s.Blur = 4 }},
+		{"busy background", func(s *fixture.Scene) { s.Busy = busy }},
+		{"blue→white gradient", func(s *fixture.Scene) { s.Backdrop2 = fixture.White }},
+		{"dark vignette", func(s *fixture.Scene) { s.Backdrop = color.RGBA{R: 62, G: 64, B: 66, A: 255}; s.Vignette = 0.18 }},
+	}
+	for _, name := range liveBases {
+		for _, fr := range frames {
+			s := liveScene()
+			fr.edit(&s)
+			f := compose(t, name, s)
+			live, err := e.Analyze(f.Img, p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := e.Standardise(f.Img, p, Options{})
+			f.Close()
+			photo := err == nil && res.Report.Pass()
+			var sharedFail []spec.CheckID
+			for _, c := range live.Failed() {
+				if shared[c.ID] {
+					sharedFail = append(sharedFail, c.ID)
+				}
+			}
+			switch {
+			case live.Pass() && !photo:
+				t.Errorf("%s/%s: let through live, but the photo: %v %v", name, fr.name, err, res.Report.Failed())
+			case len(sharedFail) > 0 && photo:
+				t.Errorf("%s/%s: live fails %v, but the photo passes", name, fr.name, sharedFail)
+			}
+			t.Logf("%s/%s: live %v (fails %v), photo %v (%v)", name, fr.name, live.Pass(), sharedFail, photo, err)
+		}
 	}
 }

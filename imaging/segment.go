@@ -112,8 +112,8 @@ func segment(c *canvas) (segmentation, error) {
 	s.model, s.spread, share, kept = fitRobust(px, samples, c.cx, c.eyeY, c.fw, c.chinY)
 	grad := px.meanGradientAt(kept)
 	if !plate && (share < minInliers || s.spread > plainSpread || grad > plainGradient) {
-		return segmentation{}, fmt.Errorf("%w (%.0f%% of it matches one colour, spread ΔE %.1f, gradient %.1f)",
-			spec.ErrBusyBackdrop, share*100, s.spread, grad)
+		return segmentation{}, fmt.Errorf("%w (%.0f%% of it on one smooth surface, limit %.0f%%; spread about it ΔE %.1f, limit %.0f; texture %.1f, limit %.0f)",
+			spec.ErrBusyBackdrop, share*100, minInliers*100, s.spread, plainSpread, grad, plainGradient)
 	}
 	s.thresh = math.Max(minPersonDE, 3*s.spread)
 	if err := c.paintOutside(s.model); err != nil {
