@@ -50,7 +50,7 @@ func solveFit(p spec.Profile, h head) (cropFit, error) {
 	if p.EyeLine != nil {
 		eyes = *p.EyeLine
 	}
-	search := func(margin float64, picture bool) (cropFit, bool) {
+	search := func(p spec.Profile, margin float64, picture bool) (cropFit, bool) {
 		best, bestCost := cropFit{}, math.Inf(1)
 		const steps = 120
 		for i := 0; i <= steps; i++ {
@@ -68,16 +68,37 @@ func solveFit(p spec.Profile, h head) (cropFit, error) {
 		}
 		return best, !math.IsInf(bestCost, 1)
 	}
-	if fit, ok := search(fitMargin, true); ok {
+	if fit, ok := search(p, fitMargin, true); ok {
 		return fit, nil
 	}
-	if fit, ok := search(0, true); ok {
+	if fit, ok := search(p, 0, true); ok {
 		return fit, nil
 	}
-	if _, ok := search(0, false); ok {
+	if _, ok := search(p, 0, false); ok {
 		return cropFit{}, pictureTooSmall(p, h)
 	}
-	return cropFit{}, fmt.Errorf("%w (head top %.0f px above the eyes at face width %.0f px)", spec.ErrNoFit, h.TopUp, h.Width)
+	return cropFit{}, fmt.Errorf("%w: %s (head top %.0f px above the eyes at face width %.0f px)", spec.ErrNoFit,
+		blockingRange(p, h, search), h.TopUp, h.Width)
+}
+
+// blockingRange names the profile range without which a crop would fit
+// (the one that cannot be met with the others), or says they conflict.
+func blockingRange(p spec.Profile, h head, search func(p spec.Profile, margin float64, picture bool) (cropFit, bool)) string {
+	for _, c := range []struct {
+		name string
+		drop func(*spec.Profile)
+	}{
+		{"head top", func(q *spec.Profile) { q.HeadTop = nil }},
+		{"eye line", func(q *spec.Profile) { q.EyeLine = nil }},
+		{"head height", func(q *spec.Profile) { q.HeadHeight = nil }},
+	} {
+		q := p
+		c.drop(&q)
+		if _, ok := search(q, 0, false); ok {
+			return fmt.Sprintf("the %s range cannot be met with the others", c.name)
+		}
+	}
+	return "the ranges cannot be met together"
 }
 
 // fitsPicture reports whether the photo at scale s with the eyes at row
