@@ -83,46 +83,6 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face, error) {
 	return picture{img: img, valid: valid, dx: side, size: image.Pt(W, H)}, f.Shift(float64(side), 0), nil
 }
 
-// clothesFrom is the first row, from row from down, where the still's
-// left (or right) edge stops showing what it shows at row from (the
-// backdrop beside the neck) for good: where the shoulders reach the edge.
-// Above it the side is not extended (it would carry backdrop on, and blur
-// it into the clothes' edge); the still's height when nothing changes.
-func clothesFrom(src gocv.Mat, from int, left bool) int {
-	h := src.Rows()
-	from = max(0, min(h-1, from))
-	band := min(extendBand, src.Cols())
-	x0 := 0
-	if !left {
-		x0 = src.Cols() - band
-	}
-	line := meanLine(src, image.Rect(x0, from, x0+band, h), false)
-	ref := line[:3]
-	run := 0
-	for i := 0; i < len(line)/3; i++ {
-		var d float64
-		for c := 0; c < 3; c++ {
-			d += sq(float64(line[3*i+c]) - float64(ref[c]))
-		}
-		if d > clothesStep*clothesStep {
-			run++
-		} else {
-			run = 0
-		}
-		if run == clothesRun {
-			return from + i + 1 // past the edge's blend of backdrop and clothes
-		}
-	}
-	return h
-}
-
-// clothesStep: RGB distance from the backdrop beside the neck at which the
-// still's edge shows clothes; clothesRun: rows it must hold for.
-const (
-	clothesStep = 30.0
-	clothesRun  = 3
-)
-
 // carry fills img around the still (placed at column side): the sides
 // from the still's edge columns (rows from fromRow down), then the bottom
 // from the rows above it (only the columns cols.Min.X…cols.Max.X, all a

@@ -20,9 +20,8 @@ import (
 // changing only pixels close to what was learnt (someone standing in a
 // corner is not learnt as backdrop). Not safe for concurrent use.
 type Plate struct {
-	mean  gocv.Mat // 32FC3, the empty backdrop
-	n     int      // frames learnt
-	noise float64  // RMS ΔE of a frame about the mean (sensor noise)
+	mean gocv.Mat // 32FC3, the empty backdrop
+	n    int      // frames learnt
 }
 
 // Plate learning: frames needed before a plate is used, the weight of a
@@ -64,12 +63,10 @@ func (p *Plate) Learn(frame gocv.Mat) error {
 	}
 	if p.Size() != image.Pt(frame.Cols(), frame.Rows()) {
 		p.Close()
-		p.mean, p.n = gocv.NewMat(), 0
+		p.mean, p.n = gocv.NewMat(), 1
 		frame.ConvertTo(&p.mean, gocv.MatTypeCV32FC3)
-		p.n = 1
 		return nil
 	}
-	p.noise = 0.8*p.noise + 0.2*p.distanceTo(frame)
 	p.n++
 	gocv.AccumulatedWeighted(frame, &p.mean, 1/math.Min(float64(p.n), 1/plateRefresh))
 	return nil
@@ -104,30 +101,6 @@ func (p *Plate) image() gocv.Mat {
 	return out
 }
 
-// distanceTo is the RMS ΔE of a frame from the plate, on a thumbnail.
-func (p *Plate) distanceTo(frame gocv.Mat) float64 {
-	a := thumbnail(frame, bgCheckWidth)
-	defer a.Close()
-	m := p.image()
-	defer m.Close()
-	b := thumbnail(m, bgCheckWidth)
-	defer b.Close()
-	pa, err := newLabPixels(a)
-	if err != nil {
-		return 0
-	}
-	pb, err := newLabPixels(b)
-	if err != nil {
-		return 0
-	}
-	var s float64
-	n := pa.w * pa.h
-	for i := 0; i < n; i++ {
-		s += sq(DeltaE(pa.atIndex(i), pb.atIndex(i)))
-	}
-	return math.Sqrt(s / float64(max(1, n)))
-}
-
 // fits reports whether the plate can be used for a still: ready and of the
 // still's shape (the still is a frame of the same camera, maybe at a larger
 // size than the checked frames the plate was learnt from).
@@ -145,7 +118,7 @@ func (p *Plate) Clone() *Plate {
 	if p == nil || matEmpty(p.mean) {
 		return NewPlate()
 	}
-	return &Plate{mean: p.mean.Clone(), n: p.n, noise: p.noise}
+	return &Plate{mean: p.mean.Clone(), n: p.n}
 }
 
 // matEmpty reports whether m is the zero Mat or an empty one.

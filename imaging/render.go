@@ -47,7 +47,7 @@ func newLayout(f face.Face, cv *canvas, p spec.Profile, fit cropFit) layout {
 // background replaced by bg through a soft alpha matte, and the share (%)
 // of the new background that the old backdrop was left over as person
 // (leftOver). The caller closes the image.
-func render(pic picture, f face.Face, cv *canvas, seg segmentation, l layout, bg spec.RGB) (gocv.Mat, float64, error) {
+func render(pic picture, cv *canvas, seg segmentation, l layout, bg spec.RGB) (gocv.Mat, float64, error) {
 	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
 	crop := renderCrop(pic.img, l, fill)
 	defer crop.Close()

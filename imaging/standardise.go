@@ -111,7 +111,7 @@ func (e *Engine) photo(still gocv.Mat, f face.Face, p spec.Profile, bg spec.RGB,
 		return Result{}, err
 	}
 	defer st.close()
-	out, left, err := render(st.pic, st.f, st.cv, st.seg, st.l, bg)
+	out, left, err := render(st.pic, st.cv, st.seg, st.l, bg)
 	if err != nil {
 		return Result{}, err
 	}
