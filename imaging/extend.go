@@ -54,7 +54,7 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face, error) {
 	side := max(1, int(math.Round(extendSide*fw)))
 	below := max(1, int(math.Round(extendBelow*fw)))
 	W, H := src.Cols()+2*side, src.Rows()+below
-	img := gocv.NewMatWithSize(H, W, gocv.MatTypeCV8UC3)
+	img := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(0, 0, 0, 0), H, W, gocv.MatTypeCV8UC3)
 	inner := img.Region(image.Rect(side, 0, side+src.Cols(), src.Rows()))
 	src.CopyTo(&inner)
 	inner.Close()
@@ -77,9 +77,10 @@ func extendPicture(src gocv.Mat, f face.Face) (picture, face.Face, error) {
 		roi.SetTo(gocv.NewScalar(255, 0, 0, 0))
 		roi.Close()
 	}
-	fill(image.Rect(side, 0, side+src.Cols(), src.Rows())) // the still
-	fill(image.Rect(0, src.Rows(), W, H))                  // under it
-	fill(image.Rect(0, from, W, H))                        // beside it, from the mouth down
+	fill(image.Rect(side, 0, side+src.Cols(), src.Rows()))  // the still
+	fill(image.Rect(cols.Min.X, src.Rows(), cols.Max.X, H)) // under it, where it was carried
+	fill(image.Rect(0, from, side, src.Rows()))             // beside it, from the mouth down
+	fill(image.Rect(side+src.Cols(), from, W, src.Rows()))
 	return picture{img: img, valid: valid, dx: side, size: image.Pt(W, H)}, f.Shift(float64(side), 0), nil
 }
 
