@@ -77,14 +77,14 @@ func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left fl
 	var err error
 	if near != nil {
 		faces, err = e.det.Track(img, *near)
+		faces = significant(faces)
 	}
 	if err == nil && len(faces) == 0 {
-		faces, err = e.det.Detect(img, face.Still)
+		faces, err = e.stillFaces(img)
 	}
 	if err != nil {
 		return nil, err
 	}
-	faces = significant(faces)
 	r.Add(within(spec.CheckOneFace, float64(len(faces)), 1, 1, "faces", spec.HintOneFace))
 	ids := []spec.CheckID{spec.CheckEyes, spec.CheckFaceWidth, spec.CheckEyeLine, spec.CheckHeadTop, spec.CheckCentre, spec.CheckLevel,
 		spec.CheckLight, spec.CheckSharp, spec.CheckBgColour, spec.CheckClean}
@@ -134,11 +134,8 @@ func (e *Engine) faceRules(r *spec.Report, img gocv.Mat, p spec.Profile, left fl
 
 // eyesAgain finds the one face and its eyes with the full still search.
 func (e *Engine) eyesAgain(img gocv.Mat) (face.Face, face.EyeState, bool) {
-	faces, err := e.det.Detect(img, face.Still)
-	if err != nil {
-		return face.Face{}, face.EyeState{}, false
-	}
-	if faces = significant(faces); len(faces) != 1 {
+	faces, err := e.stillFaces(img)
+	if err != nil || len(faces) != 1 {
 		return face.Face{}, face.EyeState{}, false
 	}
 	f := faces[0]

@@ -95,23 +95,11 @@ func matteError(t *testing.T, e *Engine, fr fixture.Frame, plate *Plate) (float6
 		t.Fatal(err)
 	}
 	defer st.close()
-	bgc := color.RGBA{R: 100, G: 197, B: 255, A: 255}
-	crop := renderCrop(st.pic.img, st.l, bgc)
-	defer crop.Close()
-	inside := warp(st.pic.valid, st.l.toOut, st.l.size, gocv.InterpolationNearestNeighbor, color.RGBA{})
-	defer inside.Close()
-	old, err := oldBackdrop(st.pic, st.seg.model, st.l)
+	m, err := matteOf(st.pic, st.cv, st.seg, st.l, color.RGBA{R: 100, G: 197, B: 255, A: 255})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols, err := newMixColours(crop, old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alpha, err := matte(crop, inside, cols, st.cv, st.seg, st.l)
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer m.close()
 	truth := placed(t, fr.Alpha, st)
 	defer truth.Close()
 	ones := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(255, 0, 0, 0), fr.Alpha.Rows(), fr.Alpha.Cols(), gocv.MatTypeCV8U)
@@ -120,7 +108,7 @@ func matteError(t *testing.T, e *Engine, fr fixture.Frame, plate *Plate) (float6
 	defer frame.Close()
 	tb, fb := truth.ToBytes(), frame.ToBytes()
 	miss, area := 0, 0
-	for i, a := range alpha {
+	for i, a := range m.alpha {
 		if fb[i] < 255 {
 			continue
 		}

@@ -50,11 +50,11 @@ func cleanCheck(px labPixels, f face.Face, bg Lab, left float64) (spec.Check, er
 	}
 	remnant, bgArea := 0, 0
 	for i, in := range person {
-		if in {
+		if in != 0 {
 			continue
 		}
 		bgArea++
-		if !near[i] && DeltaE(px.atIndex(i), bg) > remnantDE {
+		if near[i] == 0 && DeltaE(px.atIndex(i), bg) > remnantDE {
 			remnant++
 		}
 	}
@@ -69,44 +69,25 @@ func cleanCheck(px labPixels, f face.Face, bg Lab, left float64) (spec.Check, er
 	return c, nil
 }
 
-// dilated is the mask grown by r px (a disc).
-func dilated(mask []bool, w, h, r int) ([]bool, error) {
-	b := make([]byte, len(mask))
-	for i, v := range mask {
-		if v {
-			b[i] = 255
-		}
-	}
-	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, b)
+// dilated is the mask (255 set) grown by r px (a disc).
+func dilated(mask []byte, w, h, r int) ([]byte, error) {
+	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, mask)
 	if err != nil {
 		return nil, err
 	}
 	defer m.Close()
 	k := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(2*r+1, 2*r+1))
 	defer k.Close()
-	gocv.Dilate(m, &m, k)
-	d, err := m.DataPtrUint8()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bool, len(d))
-	for i, v := range d {
-		out[i] = v != 0
-	}
-	return out, nil
+	out := gocv.NewMat()
+	defer out.Close()
+	gocv.Dilate(m, &out, k)
+	return out.ToBytes(), nil
 }
 
-// personMask is the connected region of pixels unlike bg that holds the
-// face's centre (the largest such region under the face box if the centre
-// itself is like bg).
-func personMask(px labPixels, f face.Face, bg Lab) ([]bool, error) {
-	diff := make([]byte, px.w*px.h)
-	for i := range diff {
-		if DeltaE(px.atIndex(i), bg) > remnantDE {
-			diff[i] = 255
-		}
-	}
-	m, err := gocv.NewMatFromBytes(px.h, px.w, gocv.MatTypeCV8U, diff)
+// components labels the 8-connected regions of a mask (255 set; 0 is the
+// label of what is not set).
+func components(mask []byte, w, h int) ([]int32, error) {
+	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, mask)
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +95,29 @@ func personMask(px labPixels, f face.Face, bg Lab) ([]bool, error) {
 	labels := gocv.NewMat()
 	defer labels.Close()
 	gocv.ConnectedComponentsWithParams(m, &labels, 8, gocv.MatTypeCV32S, gocv.CCL_DEFAULT)
-	lab := int32s(labels.ToBytes())
+	return int32s(labels.ToBytes()), nil
+}
+
+// personMask is the connected region of pixels unlike bg that holds the
+// face's centre (the largest such region under the face box if the centre
+// itself is like bg), 255 set.
+func personMask(px labPixels, f face.Face, bg Lab) ([]byte, error) {
+	diff := make([]byte, px.w*px.h)
+	for i := range diff {
+		if DeltaE(px.atIndex(i), bg) > remnantDE {
+			diff[i] = 255
+		}
+	}
+	lab, err := components(diff, px.w, px.h)
+	if err != nil {
+		return nil, err
+	}
 	want := personLabel(lab, px.w, px.h, f)
-	out := make([]bool, len(lab))
+	out := make([]byte, len(lab))
 	for i, l := range lab {
-		out[i] = want != 0 && l == want
+		if want != 0 && l == want {
+			out[i] = 255
+		}
 	}
 	return out, nil
 }
@@ -145,17 +144,10 @@ func personLabel(lab []int32, w, h int, f face.Face) int32 {
 }
 
 // haloShare is the share (%) of the person's outline pixels (its outer
-// haloBand px) whose colour
-// lies more than haloDE off the blend between the person just inside and
-// the backdrop.
-func haloShare(px labPixels, person []bool, bg Lab) (float64, error) {
-	mask := make([]byte, len(person))
-	for i, in := range person {
-		if in {
-			mask[i] = 255
-		}
-	}
-	m, err := gocv.NewMatFromBytes(px.h, px.w, gocv.MatTypeCV8U, mask)
+// haloBand px) whose colour lies more than haloDE off the blend between the
+// person just inside and the backdrop.
+func haloShare(px labPixels, person []byte, bg Lab) (float64, error) {
+	m, err := gocv.NewMatFromBytes(px.h, px.w, gocv.MatTypeCV8U, person)
 	if err != nil {
 		return 0, err
 	}
@@ -172,7 +164,7 @@ func haloShare(px labPixels, person []bool, bg Lab) (float64, error) {
 	for y := 1; y < px.h-1; y++ {
 		for x := 1; x < px.w-1; x++ {
 			i := y*px.w + x
-			if !person[i] || float64(d[i]) > haloBand {
+			if person[i] == 0 || float64(d[i]) > haloBand {
 				continue
 			}
 			in, ok := insideColour(px, d, x, y)
@@ -233,11 +225,14 @@ func int32s(b []byte) []int32 {
 }
 
 // leftOver is the share (%) of the new background that is old backdrop kept
-// as person: pixels the matte keeps (alpha ≥ 0.5) whose colour is the old
-// backdrop's (within twice its spread, at least leftOverDE), in regions that
-// touch the background. A white shirt on a white backdrop touches it too,
-// but only along its edge; a patch of backdrop beside a shoulder or in the
-// hair lies there whole.
+// as person, outside the head and body priors (where backdrop is expected;
+// a light cheek or a white collar the colour of a grey backdrop is still
+// the person): pixels the matte keeps (alpha ≥ 0.5) whose colour is the
+// old backdrop's (within twice its spread, at least leftOverDE) in regions
+// that touch the background but not the photo's bottom 3 % (a shirt the
+// colour of the backdrop runs down to the bottom: clothes) — a patch of
+// backdrop beside a shoulder or between arm and body; and, below the chin
+// on a coloured backdrop, kept pixels that are the backdrop in a shadow.
 func leftOver(cols mixColours, alpha []float32, cv *canvas, seg segmentation, l layout) (float64, error) {
 	px, oldPx := cols.crop, cols.old
 	tight := math.Max(leftOverDE, 2*seg.spread)
@@ -252,15 +247,10 @@ func leftOver(cols mixColours, alpha []float32, cv *canvas, seg segmentation, l 
 			like[i] = 255
 		}
 	}
-	m, err := gocv.NewMatFromBytes(px.h, px.w, gocv.MatTypeCV8U, like)
+	lab, err := components(like, px.w, px.h)
 	if err != nil {
 		return 0, err
 	}
-	defer m.Close()
-	labels := gocv.NewMat()
-	defer labels.Close()
-	gocv.ConnectedComponentsWithParams(m, &labels, 8, gocv.MatTypeCV32S, gocv.CCL_DEFAULT)
-	lab := int32s(labels.ToBytes())
 	touching, clothes := map[int32]bool{}, map[int32]bool{}
 	for i, l := range lab {
 		if l != 0 && touchesBackground(alpha, px.w, px.h, i) {
@@ -276,8 +266,6 @@ func leftOver(cols mixColours, alpha []float32, cv *canvas, seg segmentation, l 
 	n := 0
 	for i, l := range lab {
 		x, y := float64(i%px.w), float64(i/px.w)
-		// only where backdrop is expected: a light cheek or a white collar
-		// the colour of a grey backdrop is still the person
 		if cv.mayBePerson((x-tx)/k, (y-ty)/k) || alpha[i] < 0.5 {
 			continue
 		}
@@ -288,10 +276,8 @@ func leftOver(cols mixColours, alpha []float32, cv *canvas, seg segmentation, l 
 		shadow := (y-ty)/k > cv.chinY && old.Chroma() > shadowChroma && shadowOf(px.atIndex(i), old)
 		if touching[l] || shadow {
 			n++
-
 		}
 	}
-
 	return 100 * float64(n) / float64(max(1, bgArea)), nil
 }
 

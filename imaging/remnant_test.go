@@ -5,27 +5,20 @@ import (
 	"image/color"
 	"testing"
 
-	"gocv.io/x/gocv"
-
 	"gradphoto/imaging/face"
 	"gradphoto/spec"
 )
 
 // stagedPhoto is a still of pigo_sample on a mid-grey backdrop made ready
-// to render, with its crop, its matte, the old backdrop behind it and the
-// composite; the caller closes it.
+// to render, with its crop and matte; the caller closes it.
 type stagedPhoto struct {
-	e     *Engine
-	st    *staged
-	crop  gocv.Mat
-	in    []uint8
-	old   []uint8
-	cols  mixColours
-	alpha []float32
+	e  *Engine
+	st *staged
+	matted
 }
 
 func (s stagedPhoto) close() {
-	s.crop.Close()
+	s.matted.close()
 	s.st.close()
 }
 
@@ -43,20 +36,12 @@ func stageOnGrey(t *testing.T, e *Engine) stagedPhoto {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := stagedPhoto{e: e, st: st, crop: renderCrop(st.pic.img, st.l, color.RGBA{})}
-	inside := warp(st.pic.valid, st.l.toOut, st.l.size, gocv.InterpolationNearestNeighbor, color.RGBA{})
-	defer inside.Close()
-	s.in = inside.ToBytes()
-	if s.old, err = oldBackdrop(st.pic, st.seg.model, st.l); err != nil {
+	m, err := matteOf(st.pic, st.cv, st.seg, st.l, color.RGBA{})
+	if err != nil {
+		st.close()
 		t.Fatal(err)
 	}
-	if s.cols, err = newMixColours(s.crop, s.old); err != nil {
-		t.Fatal(err)
-	}
-	if s.alpha, err = matte(s.crop, inside, s.cols, st.cv, st.seg, st.l); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return stagedPhoto{e: e, st: st, matted: m}
 }
 
 // check composites the photo with alpha and runs the clean-background check
@@ -68,7 +53,7 @@ func (s stagedPhoto) check(t *testing.T, alpha []float32) spec.Check {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := composite(s.crop, alpha, s.in, s.old, bg)
+	out, err := composite(s.crop, alpha, s.in, s.cols.oldBGR, bg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,36 +48,52 @@ func newLayout(f face.Face, cv *canvas, p spec.Profile, fit cropFit) layout {
 // of the new background that the old backdrop was left over as person
 // (leftOver). The caller closes the image.
 func render(pic picture, cv *canvas, seg segmentation, l layout, bg spec.RGB) (gocv.Mat, float64, error) {
-	fill := color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255}
-	crop := renderCrop(pic.img, l, fill)
-	defer crop.Close()
-	inside := warp(pic.valid, l.toOut, l.size, gocv.InterpolationNearestNeighbor, color.RGBA{})
-	defer inside.Close()
-	old, err := oldBackdrop(pic, seg.model, l)
+	m, err := matteOf(pic, cv, seg, l, color.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255})
 	if err != nil {
 		return gocv.Mat{}, 0, err
 	}
-	cols, err := newMixColours(crop, old)
+	defer m.close()
+	if err := cutCheck(m.in, m.alpha, l); err != nil {
+		return gocv.Mat{}, 0, err
+	}
+	left, err := leftOver(m.cols, m.alpha, cv, seg, l)
 	if err != nil {
 		return gocv.Mat{}, 0, err
 	}
-	alpha, err := matte(crop, inside, cols, cv, seg, l)
-	if err != nil {
-		return gocv.Mat{}, 0, err
-	}
-	in, err := inside.DataPtrUint8()
-	if err != nil {
-		return gocv.Mat{}, 0, err
-	}
-	if err := cutCheck(in, alpha, l); err != nil {
-		return gocv.Mat{}, 0, err
-	}
-	left, err := leftOver(cols, alpha, cv, seg, l)
-	if err != nil {
-		return gocv.Mat{}, 0, err
-	}
-	out, err := composite(crop, alpha, in, old, bg)
+	out, err := composite(m.crop, m.alpha, m.in, m.cols.oldBGR, bg)
 	return out, left, err
+}
+
+// matted is the photo's crop of the source with its matte, before the
+// background is replaced.
+type matted struct {
+	crop  gocv.Mat
+	in    []uint8 // non-zero where the photo shows the picture
+	cols  mixColours
+	alpha []float32
+}
+
+func (m matted) close() { m.crop.Close() }
+
+// matteOf crops the source as the layout says (fill beyond it) and finds
+// the person's alpha there; the caller closes the result.
+func matteOf(pic picture, cv *canvas, seg segmentation, l layout, fill color.RGBA) (matted, error) {
+	m := matted{crop: renderCrop(pic.img, l, fill)}
+	inside := warp(pic.valid, l.toOut, l.size, gocv.InterpolationNearestNeighbor, color.RGBA{})
+	m.in = inside.ToBytes()
+	inside.Close()
+	old, err := oldBackdrop(pic, seg.model, l)
+	if err == nil {
+		m.cols, err = newMixColours(m.crop, old)
+	}
+	if err == nil {
+		m.alpha, err = matte(m.crop, m.in, m.cols, cv, seg, l)
+	}
+	if err != nil {
+		m.close()
+		return matted{}, err
+	}
+	return m, nil
 }
 
 // mixColours are the photo's crop and the old backdrop behind it, in Lab,
@@ -180,7 +196,7 @@ func renderCrop(src gocv.Mat, l layout, fill color.RGBA) gocv.Mat {
 // mask, scaled up, decides inside and outside; in the band along the
 // outline the alpha comes from the colours (soft hair edges): old is the
 // old backdrop's colour per output pixel (BGR).
-func matte(crop, inside gocv.Mat, cols mixColours, cv *canvas, seg segmentation, l layout) ([]float32, error) {
+func matte(crop gocv.Mat, in []uint8, cols mixColours, cv *canvas, seg segmentation, l layout) ([]float32, error) {
 	m, err := gocv.NewMatFromBytes(cv.h, cv.w, gocv.MatTypeCV8U, seg.mask)
 	if err != nil {
 		return nil, err
@@ -189,7 +205,7 @@ func matte(crop, inside gocv.Mat, cols mixColours, cv *canvas, seg segmentation,
 	soft := warp(m, l.canToOut, l.size, gocv.InterpolationLinear, color.RGBA{})
 	defer soft.Close()
 	r := int(math.Ceil(l.canToOut[0])) + 1
-	return colourMatte(crop, soft, inside, cols, seg, r)
+	return colourMatte(crop, soft, in, cols, seg, r)
 }
 
 // colourMatte: alpha 1 well inside the outline, 0 well outside, and in the
@@ -198,7 +214,7 @@ func matte(crop, inside gocv.Mat, cols mixColours, cv *canvas, seg segmentation,
 // person within a few px) and the old backdrop B: a = (C−B)·(F−B)/|F−B|².
 // Where F and B are too alike to tell apart, alpha grows with the colour
 // distance from the backdrop model instead.
-func colourMatte(crop, soft, inside gocv.Mat, cols mixColours, seg segmentation, r int) ([]float32, error) {
+func colourMatte(crop, soft gocv.Mat, in []uint8, cols mixColours, seg segmentation, r int) ([]float32, error) {
 	inner, outer, err := bandMasks(soft, r)
 	if err != nil {
 		return nil, err
@@ -208,10 +224,6 @@ func colourMatte(crop, soft, inside gocv.Mat, cols mixColours, seg segmentation,
 		return nil, err
 	}
 	src, err := crop.DataPtrUint8()
-	if err != nil {
-		return nil, err
-	}
-	in, err := inside.DataPtrUint8()
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ func (c *canvas) mayBePerson(x, y float64) bool {
 // segmentation is the person mask of a canvas.
 type segmentation struct {
 	mask   []uint8   // 255 person, 0 backdrop
-	dist   []float64 // each pixel's ΔE from the backdrop model
+	dist   []float64 // each pixel's ΔE from the empty backdrop (the clean plate, else the model)
 	model  backdropModel
 	spread float64 // backdrop RMS ΔE after the fit
 	thresh float64 // ΔE above which a pixel is person
@@ -230,7 +230,7 @@ func (c *canvas) backdropSamples() []image.Point {
 	for y := 0; y < c.h; y += 2 {
 		for x := 0; x < c.w; x += 2 {
 			fx, fy := float64(x), float64(y)
-			if c.inside[y*c.w+x] && !c.headPrior(fx, fy) && !c.bodyPrior(fx, fy) {
+			if c.inside[y*c.w+x] && !c.mayBePerson(fx, fy) {
 				out = append(out, image.Pt(x, y))
 			}
 		}

@@ -209,11 +209,10 @@ const minFaceShare = 0.4
 
 // oneFace finds the one face of a still, with its eyes refined.
 func (e *Engine) oneFace(img gocv.Mat) (face.Face, error) {
-	faces, err := e.det.Detect(img, face.Still)
+	faces, err := e.stillFaces(img)
 	if err != nil {
 		return face.Face{}, err
 	}
-	faces = significant(faces)
 	switch {
 	case len(faces) == 0:
 		return face.Face{}, spec.ErrNoFace
@@ -229,6 +228,16 @@ func (e *Engine) oneFace(img gocv.Mat) (face.Face, error) {
 		return face.Face{}, spec.ErrEyesNotFound
 	}
 	return f, nil
+}
+
+// stillFaces are the people of a still: the faces of the full search, less
+// those much smaller than the largest.
+func (e *Engine) stillFaces(img gocv.Mat) ([]face.Face, error) {
+	faces, err := e.det.Detect(img, face.Still)
+	if err != nil {
+		return nil, err
+	}
+	return significant(faces), nil
 }
 
 // significant drops faces much smaller than the largest.
@@ -261,25 +270,13 @@ func newCanvas(pic picture, f face.Face) (*canvas, error) {
 	cxL := level.apply(f.Centre()).X
 	origin := face.Point{X: cxL - 2.2*fw, Y: eye.Y - 2.2*fw}
 	size := image.Pt(int(math.Round(4.4*canvasFaceW)), int(math.Round(5.4*canvasFaceW)))
-	r := math.Min(1, 2*sw)
-	pre := gocv.NewMat()
-	defer pre.Close()
-	if r < 1 {
-		gocv.Resize(src, &pre, image.Pt(int(float64(src.Cols())*r), int(float64(src.Rows())*r)), 0, 0, gocv.InterpolationArea)
-	} else {
-		src.CopyTo(&pre)
-	}
-	rs := float64(pre.Cols()) / float64(src.Cols())
-	toCanPre := levelScale(face.Point{X: eye.X * rs, Y: eye.Y * rs}, roll, sw/rs, face.Point{X: origin.X * rs, Y: origin.Y * rs})
+	r := math.Min(1, 2*sw) // reduce first to twice the canvas's scale
 	c := &canvas{w: size.X, h: size.Y, fw: canvasFaceW, sw: sw, origin: origin, toCan: levelScale(eye, roll, sw, origin)}
-	c.img = warp(pre, toCanPre, size, gocv.InterpolationLinear, color.RGBA{})
+	c.img = warpReduced(src, r, c.toCan, size, gocv.InterpolationArea, gocv.InterpolationLinear)
 	if !matEmpty(pic.plate) {
-		c.plate = warpReduced(pic.plate, r, c.toCan, size)
+		c.plate = warpReduced(pic.plate, r, c.toCan, size, gocv.InterpolationArea, gocv.InterpolationLinear)
 	}
-	validPre := gocv.NewMat()
-	defer validPre.Close()
-	gocv.Resize(pic.valid, &validPre, image.Pt(pre.Cols(), pre.Rows()), 0, 0, gocv.InterpolationNearestNeighbor)
-	in := warp(validPre, toCanPre, size, gocv.InterpolationNearestNeighbor, color.RGBA{})
+	in := warpReduced(pic.valid, r, c.toCan, size, gocv.InterpolationNearestNeighbor, gocv.InterpolationNearestNeighbor)
 	defer in.Close()
 	b, err := in.DataPtrUint8()
 	if err != nil {
@@ -296,19 +293,20 @@ func newCanvas(pic picture, f face.Face) (*canvas, error) {
 	return c, nil
 }
 
-// warpReduced warps src (first reduced by r < 1 with area interpolation)
-// by the source→canvas transform to; the caller closes the result.
-func warpReduced(src gocv.Mat, r float64, to affine, size image.Point) gocv.Mat {
+// warpReduced warps src by the source→canvas transform to, first reduced
+// by r < 1 (with interpolation reduce) so nothing aliases, then warped with
+// interpolation interp; the caller closes the result.
+func warpReduced(src gocv.Mat, r float64, to affine, size image.Point, reduce, interp gocv.InterpolationFlags) gocv.Mat {
 	if r >= 1 {
-		return warp(src, to, size, gocv.InterpolationLinear, color.RGBA{})
+		return warp(src, to, size, interp, color.RGBA{})
 	}
 	pre := gocv.NewMat()
 	defer pre.Close()
-	gocv.Resize(src, &pre, image.Pt(int(float64(src.Cols())*r), int(float64(src.Rows())*r)), 0, 0, gocv.InterpolationArea)
+	gocv.Resize(src, &pre, image.Pt(int(float64(src.Cols())*r), int(float64(src.Rows())*r)), 0, 0, reduce)
 	rs := float64(pre.Cols()) / float64(src.Cols())
 	t := to
 	t[0], t[1], t[3], t[4] = t[0]/rs, t[1]/rs, t[3]/rs, t[4]/rs
-	return warp(pre, t, size, gocv.InterpolationLinear, color.RGBA{})
+	return warp(pre, t, size, interp, color.RGBA{})
 }
 
 // guessHead measures the head from the face's key points alone.
