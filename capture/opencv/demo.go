@@ -27,7 +27,7 @@ func (h *Host) DemoShot() (capture.Shot, error) {
 		return capture.Shot{}, err
 	}
 	defer still.Close()
-	live, err := h.stills.Analyze(still, h.cfg.Profile, nil)
+	live, err := h.analyze(still)
 	if err != nil {
 		return capture.Shot{}, err
 	}

@@ -3,8 +3,6 @@ package opencv
 import (
 	"context"
 	"fmt"
-	"gradphoto/capture"
-	"gradphoto/spec"
 	"image/color"
 	"log"
 	"os"
@@ -13,8 +11,10 @@ import (
 	"gocv.io/x/gocv"
 
 	"gradphoto/camera"
+	"gradphoto/capture"
 	"gradphoto/imaging"
 	"gradphoto/imaging/face"
+	"gradphoto/spec"
 )
 
 // demoClips are the embedded clips the demo camera plays per purpose.
@@ -34,11 +34,12 @@ var kioskCamera = camera.Options{Width: 1280, Height: 720, FPS: 30, MJPG: true, 
 type Host struct {
 	cfg capture.Config
 
-	once    sync.Once
-	loadErr error
-	checks  *imaging.Engine // live checks, on the loop's checker goroutine
-	stills  *imaging.Engine // burst and standardisation, on a run's shot goroutine
-	cards   *face.Detector  // ID-card front/back, on the loop's checker goroutine
+	once     sync.Once
+	loadErr  error
+	checks   *imaging.Engine // live checks, on the loop's checker goroutine
+	stills   *imaging.Engine // burst, standardisation and calibration; only under stillsMu
+	stillsMu sync.Mutex
+	cards    *face.Detector // ID-card front/back, on the loop's checker goroutine
 
 	mu   sync.Mutex
 	loop *camera.Loop
@@ -49,6 +50,21 @@ type Host struct {
 }
 
 var _ capture.Camera = (*Host)(nil)
+
+// analyze runs the still engine's checks on img; the engine is shared by a
+// run's shot and the operator's calibration, one at a time.
+func (h *Host) analyze(img gocv.Mat) (spec.Report, error) {
+	h.stillsMu.Lock()
+	defer h.stillsMu.Unlock()
+	return h.stills.Analyze(img, h.cfg.Profile, nil)
+}
+
+// standardise makes the photo of img with the still engine.
+func (h *Host) standardise(img gocv.Mat, o imaging.Options) (imaging.Result, error) {
+	h.stillsMu.Lock()
+	defer h.stillsMu.Unlock()
+	return h.stills.Standardise(img, h.cfg.Profile, o)
+}
 
 // New returns the camera of cfg; nothing is loaded or opened yet.
 func New(cfg capture.Config) capture.Camera { return NewHost(cfg) }

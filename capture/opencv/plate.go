@@ -2,12 +2,14 @@ package opencv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gocv.io/x/gocv"
 
 	"gradphoto/camera"
 	"gradphoto/imaging"
+	"gradphoto/spec"
 )
 
 // The clean plate: the kiosk learns its own empty backdrop. Automatically,
@@ -65,9 +67,9 @@ func (h *Host) CalibrateBackdrop(ctx context.Context) error {
 			f.Close()
 		}
 	}()
-	if r, err := h.stills.Analyze(frames[0], h.cfg.Profile, nil); err == nil {
-		if c, ok := r.Get("one_face"); ok && c.Value > 0 {
-			return fmt.Errorf("capture: calibrate: %w", ErrNotEmpty)
+	if r, err := h.analyze(frames[0]); err == nil {
+		if c, ok := r.Get(spec.CheckOneFace); ok && c.Value > 0 {
+			return ErrNotEmpty
 		}
 	}
 	p := imaging.NewPlate()
@@ -87,4 +89,4 @@ func (h *Host) CalibrateBackdrop(ctx context.Context) error {
 
 // ErrNotEmpty: a calibration was asked for while someone is in front of
 // the camera.
-var ErrNotEmpty = fmt.Errorf("someone is in front of the camera")
+var ErrNotEmpty = errors.New("capture: someone is in front of the camera")

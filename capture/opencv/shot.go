@@ -53,7 +53,7 @@ func (h *Host) shoot(still gocv.Mat, live spec.Report) (capture.Shot, error) {
 	}
 	plate := h.plateCopy()
 	defer plate.Close()
-	res, err := h.stills.Standardise(still, h.cfg.Profile, imaging.Options{Plate: plate})
+	res, err := h.standardise(still, imaging.Options{Plate: plate})
 	if err != nil {
 		return capture.Shot{}, err
 	}
@@ -74,7 +74,7 @@ func (h *Host) ranked(frames []gocv.Mat) []candidate {
 	out := make([]candidate, 0, len(frames))
 	for _, f := range frames {
 		c := candidate{img: f, score: -1}
-		if r, err := h.stills.Analyze(f, h.cfg.Profile, nil); err == nil {
+		if r, err := h.analyze(f); err == nil {
 			c.live = r
 			if sh, ok := r.Get(spec.CheckSharp); ok && sh.Unit != "" {
 				c.score = sh.Value
