@@ -25,6 +25,19 @@ const (
 	DocForeignPR       DocType = "foreign_pr"       // 外国人永久居留身份证
 )
 
+// CardSides lists the sides of the document the kiosk photographs: both
+// sides of a card; none of a passport (its number and the roster's record
+// are enough, and its data page is not a card the guide fits).
+func (d DocType) CardSides() []CardSide {
+	if d == DocPassport {
+		return nil
+	}
+	return []CardSide{CardFront, CardBack}
+}
+
+// Letters reports whether the document's numbers have letters besides X.
+func (d DocType) Letters() bool { return d != DocResidentID && d != DocResidencePermit }
+
 // DocTypes lists every accepted document type, the default first.
 var DocTypes = []DocType{DocResidentID, DocResidencePermit, DocHKMOPermit, DocTWPermit, DocPassport, DocForeignPR}
 
@@ -392,11 +405,16 @@ type Identity struct {
 	Name   string // normalised
 }
 
-// NewIdentity validates and normalises a graduate's entry.
+// NewIdentity validates and normalises a graduate's entry. The name may be
+// empty: at the kiosk the graduate types only the number and confirms the
+// roster's name; a name given (the terminal, a test) must be valid.
 func NewIdentity(doc DocType, number, name string, today time.Time) (Identity, error) {
 	n, err := ValidateNumber(doc, number, today)
 	if err != nil {
 		return Identity{}, err
+	}
+	if strings.TrimSpace(name) == "" {
+		return Identity{Doc: doc, Number: n}, nil
 	}
 	nm, err := ValidateName(name)
 	if err != nil {

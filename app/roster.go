@@ -23,8 +23,12 @@ type RosterFinder interface {
 }
 
 // Matches reports whether the entry belongs to the identity the graduate gave:
-// same document type and the same name (a roster typo in one of them is not
-// a match; the graduate is told to see the assistant).
+// same document type and, when a name was given, the same name (a roster
+// typo in one of them is not a match; the graduate is told to see the
+// assistant). Without a name the graduate confirms the roster's, masked.
 func (e RosterEntry) Matches(id Identity) bool {
-	return e.Doc == id.Doc && e.Number == id.Number && NormalizeName(e.Name) == id.Name
+	if e.Doc != id.Doc || e.Number != id.Number {
+		return false
+	}
+	return id.Name == "" || NormalizeName(e.Name) == id.Name
 }

@@ -169,18 +169,11 @@ func (svc *Service) SubmitIdentity(ctx context.Context, doc DocType, number, nam
 	return out, err
 }
 
-// CheckIdentity validates the graduate's entry without moving on, so the
-// ID-card photos are only taken for a number that is valid.
-func (svc *Service) CheckIdentity(doc DocType, number, name string) (Identity, error) {
-	return NewIdentity(doc, number, name, svc.d.Now())
-}
-
-// AddCard stores a flattened ID-card image (encrypted) and records it at
-// the Identity step. With Policy.RequireCards both sides are needed before
-// SubmitIdentity goes on; a card taken for another number is forgotten.
+// AddCard stores a flattened document image (encrypted) and records it at
+// the Cards step.
 func (svc *Service) AddCard(ctx context.Context, side CardSide, image []byte) error {
 	return svc.do(ctx, "add card", func(m *Machine) error {
-		if m.Step() != StepIdentity {
+		if m.Step() != StepCards {
 			return m.illegal("add card")
 		}
 		id, err := svc.d.Captures.SaveDocument(ctx, m.s.ID, side, image)
@@ -191,8 +184,22 @@ func (svc *Service) AddCard(ctx context.Context, side CardSide, image []byte) er
 	})
 }
 
-// CardsNeeded reports whether the deployment asks for ID-card photos.
-func (svc *Service) CardsNeeded() bool { return svc.d.Policy.RequireCards }
+// CardsNeeded lists the document sides the session still has to photograph.
+func (svc *Service) CardsNeeded() []CardSide {
+	svc.mu.Lock()
+	defer svc.mu.Unlock()
+	return svc.m.CardsNeeded()
+}
+
+// CardSteps reports whether the session's document is photographed at all
+// (for the step indicator): the deployment asks for it and the document
+// has sides.
+func (svc *Service) CardSteps() bool {
+	svc.mu.Lock()
+	defer svc.mu.Unlock()
+	id := svc.m.s.Identity
+	return svc.d.Policy.RequireCards && (id == nil || len(id.Doc.CardSides()) > 0)
+}
 
 // lookup finds the roster entry and the latest status for a number; either
 // may be nil when there is none.
@@ -225,23 +232,45 @@ func (svc *Service) EnterCapture(ctx context.Context) error {
 	return svc.do(ctx, "enter capture", (*Machine).EnterCapture)
 }
 
-// EnterCaptureDeferred is "进入采集" on a kiosk without a payment step:
-// the service is the degree photo and, unless the school pays or it is a
-// free retake, the fee is recorded as deferred (pay later) with the reason,
-// so the session says plainly that payment is pending.
+// EnterCaptureDeferred is "是我本人，继续" on a kiosk without a payment
+// step: on to the document photos, or past Service and Payment (see
+// deferPayment) to the camera.
 func (svc *Service) EnterCaptureDeferred(ctx context.Context) error {
 	return svc.do(ctx, "enter capture", func(m *Machine) error {
 		if err := m.EnterCapture(); err != nil {
 			return err
 		}
-		if err := m.ChooseService([]string{ServiceDegreePhoto}); err != nil {
+		return deferPayment(m)
+	})
+}
+
+// CardsDone leaves the document photos once every side is stored, past
+// Service and Payment (see deferPayment) to the camera.
+func (svc *Service) CardsDone(ctx context.Context) error {
+	return svc.do(ctx, "cards done", func(m *Machine) error {
+		if err := m.CardsDone(); err != nil {
 			return err
 		}
-		if m.Step() == StepPayment {
-			return m.SettlePayment(PaymentDeferred, PaymentNotOnKiosk)
-		}
-		return nil
+		return deferPayment(m)
 	})
+}
+
+// deferPayment passes Service and Payment on a kiosk without a payment
+// step: the service is the degree photo and, unless the school pays or it
+// is a free retake, the fee is recorded as deferred (pay later) with the
+// reason, so the session says plainly that payment is pending. It does
+// nothing before Service.
+func deferPayment(m *Machine) error {
+	if m.Step() != StepService {
+		return nil
+	}
+	if err := m.ChooseService([]string{ServiceDegreePhoto}); err != nil {
+		return err
+	}
+	if m.Step() == StepPayment {
+		return m.SettlePayment(PaymentDeferred, PaymentNotOnKiosk)
+	}
+	return nil
 }
 
 // Capture stores a capture (both photos, one transaction) and moves on to

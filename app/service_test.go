@@ -325,8 +325,8 @@ func TestServiceValidationErrorStaysAtIdentity(t *testing.T) {
 	if !errors.As(err, &idErr) || idErr.Doc != app.DocResidentID {
 		t.Fatalf("error %v is not an *IDError for the resident ID", err)
 	}
-	_, err = r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "  ")
-	wantServiceErr(t, err, app.ErrNameEmpty)
+	_, err = r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张3")
+	wantServiceErr(t, err, app.ErrNameChars)
 
 	if after := r.k.Session(); !reflect.DeepEqual(before, after) {
 		t.Errorf("validation errors changed the session:\n%+v\n%+v", before, after)
@@ -358,7 +358,6 @@ func TestServiceLookupStatusOnlyAtStatus(t *testing.T) {
 	r := newRig(t, app.Policy{})
 	mustOK(t, r.k.Start(ctx))
 	mustOK(t, r.k.AcceptConsent(ctx))
-	mustOK(t, r.k.AddCard(ctx, app.CardFront, []byte("front jpeg")))
 	before := r.k.Session()
 	_, err := r.k.LookupStatus(ctx, app.DocResidentID, numRejected)
 	wantServiceErr(t, err, app.ErrIllegalTransition)
@@ -371,19 +370,25 @@ func TestServiceRequireCards(t *testing.T) {
 	r := newRig(t, app.Policy{RequireCards: true})
 	mustOK(t, r.k.Start(ctx))
 	mustOK(t, r.k.AcceptConsent(ctx))
-	_, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三")
-	wantServiceErr(t, err, app.ErrIdentityIncomplete)
-	if s := r.k.Session(); s.Step != app.StepIdentity {
-		t.Fatalf("at %s", s.Step)
+	// The roster first, with the number alone: no photo before the match.
+	got, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "")
+	if err != nil || got != app.EligibilityOK {
+		t.Fatalf("number alone: %v, %v", got, err)
 	}
+	wantServiceErr(t, r.k.AddCard(ctx, app.CardFront, []byte("early")), app.ErrIllegalTransition)
+	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	if s := r.k.Session(); s.Step != app.StepCards || s.Identity.Name != "张三" {
+		t.Fatalf("after the graduate confirmed the record: %s, identity %+v", s.Step, s.Identity)
+	}
+	wantServiceErr(t, r.k.CardsDone(ctx), app.ErrIdentityIncomplete)
 	mustOK(t, r.k.AddCard(ctx, app.CardFront, []byte("front jpeg")))
 	mustOK(t, r.k.AddCard(ctx, app.CardBack, []byte("back jpeg")))
 	if saved, _ := r.sessions.get("s-1"); saved.Cards[app.CardBack] != "doc-back" {
 		t.Errorf("card not saved: %v", saved.Cards)
 	}
-	got, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三")
-	if err != nil || got != app.EligibilityOK {
-		t.Fatalf("with both cards: %v, %v", got, err)
+	mustOK(t, r.k.CardsDone(ctx))
+	if s := r.k.Session(); s.Step != app.StepCapture || s.Payment != app.PaymentDeferred {
+		t.Fatalf("after the cards: %s, payment %q", s.Step, s.Payment)
 	}
 	wantServiceErr(t, r.k.AddCard(ctx, app.CardFront, []byte("late")), app.ErrIllegalTransition)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,6 +20,7 @@ const (
 	StepConsent
 	StepIdentity
 	StepEligibility
+	StepCards
 	StepService
 	StepPayment
 	StepCapture
@@ -28,7 +30,7 @@ const (
 	StepStatus
 )
 
-var stepNames = [...]string{"welcome", "consent", "identity", "eligibility", "service",
+var stepNames = [...]string{"welcome", "consent", "identity", "eligibility", "cards", "service",
 	"payment", "capture", "standardise", "confirm", "submitted", "status"}
 
 func (s Step) String() string {
@@ -74,7 +76,7 @@ func (p Payment) Settled() bool {
 	return false
 }
 
-// CardSide names a side of an identity card photographed at the Identity step.
+// CardSide names a side of an identity card photographed at the Cards step.
 type CardSide string
 
 // The two sides of an identity card.
@@ -126,7 +128,8 @@ const (
 
 // Policy holds the switches of the flow that a deployment sets.
 type Policy struct {
-	// RequireCards: the Identity step needs both ID-card photos.
+	// RequireCards: after the roster match, the Cards step photographs
+	// every side the graduate's document has (a passport has none).
 	RequireCards bool
 }
 
@@ -251,8 +254,8 @@ func (m *Machine) DeclineConsent() (Session, error) {
 	return m.Reset(), nil
 }
 
-// SetIdentity records the validated identity at the Identity step. A new
-// number forgets card photos taken for another.
+// SetIdentity records the validated identity at the Identity step (or the
+// number looked up at Status). A new number forgets card photos taken for another.
 func (m *Machine) SetIdentity(id Identity) error {
 	if err := m.expect("set identity", StepIdentity, StepStatus); err != nil {
 		return err
@@ -265,13 +268,13 @@ func (m *Machine) SetIdentity(id Identity) error {
 	return nil
 }
 
-// AddCard records a captured ID-card photo at the Identity step.
+// AddCard records a captured document photo at the Cards step.
 func (m *Machine) AddCard(side CardSide, documentID string) error {
-	if err := m.expect("add card", StepIdentity); err != nil {
+	if err := m.expect("add card", StepCards); err != nil {
 		return err
 	}
-	if side != CardFront && side != CardBack {
-		return fmt.Errorf("add card: unknown side %q", side)
+	if !slices.Contains(m.s.Identity.Doc.CardSides(), side) {
+		return fmt.Errorf("add card: %s has no side %q", m.s.Identity.Doc, side)
 	}
 	if m.s.Cards == nil {
 		m.s.Cards = map[CardSide]string{}
@@ -281,8 +284,9 @@ func (m *Machine) AddCard(side CardSide, documentID string) error {
 	return nil
 }
 
-// SubmitIdentity leaves Identity for Eligibility once the identity is set,
-// consent is on record and, by policy, both card sides are captured.
+// SubmitIdentity leaves Identity for Eligibility once the identity is set
+// and consent is on record: the roster is matched before anything is
+// photographed.
 func (m *Machine) SubmitIdentity() error {
 	if err := m.expect("submit identity", StepIdentity); err != nil {
 		return err
@@ -292,9 +296,6 @@ func (m *Machine) SubmitIdentity() error {
 	}
 	if m.s.Identity == nil {
 		return fmt.Errorf("%w: no number", ErrIdentityIncomplete)
-	}
-	if m.policy.RequireCards && (m.s.Cards[CardFront] == "" || m.s.Cards[CardBack] == "") {
-		return fmt.Errorf("%w: card photos missing", ErrIdentityIncomplete)
 	}
 	m.s.Eligibility = EligibilityUnknown
 	m.s.Roster, m.s.Prior = nil, nil
@@ -328,9 +329,11 @@ func (m *Machine) SetEligibility(entry *RosterEntry, prior *StatusRecord) (Eligi
 	return m.s.Eligibility, nil
 }
 
-// EnterCapture is the graduate's "进入采集": Eligibility → Service. A
-// school-paid roster entry records the exemption now; a rejected prior
-// submission makes this a free retake.
+// EnterCapture is the graduate's "是我本人，继续" on the roster record:
+// Eligibility → Cards (when the document's sides are to be photographed) or
+// Service. The identity takes the roster's name (the graduate confirmed
+// it, masked); a school-paid roster entry records the exemption now; a
+// rejected prior submission makes this a free retake.
 func (m *Machine) EnterCapture() error {
 	if err := m.expect("enter capture", StepEligibility); err != nil {
 		return err
@@ -347,6 +350,40 @@ func (m *Machine) EnterCapture() error {
 		m.s.Payment, m.s.Retake = PaymentRetake, true
 	case m.s.Roster.Prepaid:
 		m.s.Payment = PaymentSchool
+	}
+	if m.s.Identity.Name == "" {
+		m.s.Identity.Name = NormalizeName(m.s.Roster.Name)
+	}
+	if len(m.CardsNeeded()) > 0 {
+		m.move(StepCards)
+		return nil
+	}
+	m.move(StepService)
+	return nil
+}
+
+// CardsNeeded lists the document sides still to be photographed: none when
+// the deployment does not ask for them or the document has none (a passport).
+func (m *Machine) CardsNeeded() []CardSide {
+	if !m.policy.RequireCards || m.s.Identity == nil {
+		return nil
+	}
+	var out []CardSide
+	for _, side := range m.s.Identity.Doc.CardSides() {
+		if m.s.Cards[side] == "" {
+			out = append(out, side)
+		}
+	}
+	return out
+}
+
+// CardsDone leaves Cards for Service once every side is photographed.
+func (m *Machine) CardsDone() error {
+	if err := m.expect("cards done", StepCards); err != nil {
+		return err
+	}
+	if missing := m.CardsNeeded(); len(missing) > 0 {
+		return fmt.Errorf("%w: %s side not photographed", ErrIdentityIncomplete, missing[0])
 	}
 	m.move(StepService)
 	return nil
@@ -498,6 +535,7 @@ var back = map[Step]Step{
 	StepConsent:     StepWelcome,
 	StepIdentity:    StepConsent,
 	StepEligibility: StepIdentity,
+	StepCards:       StepEligibility,
 	StepService:     StepEligibility,
 	StepPayment:     StepService,
 	StepStatus:      StepWelcome,
@@ -520,7 +558,7 @@ func (m *Machine) Back() error {
 		if m.s.Roster != nil && m.s.Roster.Prepaid {
 			m.s.Payment = PaymentSchool
 		}
-	case StepService:
+	case StepService, StepCards:
 		m.s.Payment, m.s.Retake = PaymentNone, false
 	case StepIdentity:
 		m.s.Consent = nil

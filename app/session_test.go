@@ -62,7 +62,7 @@ func newMachine(p app.Policy) *app.Machine {
 }
 
 var allSteps = []app.Step{app.StepWelcome, app.StepConsent, app.StepIdentity, app.StepEligibility,
-	app.StepService, app.StepPayment, app.StepCapture, app.StepStandardise, app.StepConfirm,
+	app.StepCards, app.StepService, app.StepPayment, app.StepCapture, app.StepStandardise, app.StepConfirm,
 	app.StepSubmitted, app.StepStatus}
 
 // pathTo lists the events that take a fresh machine to step, the usual way.
@@ -80,13 +80,7 @@ func pathTo(step app.Step) []func(*app.Machine) error {
 			if err := m.AcceptConsent(app.ConsentVersion); err != nil {
 				return err
 			}
-			if err := m.SetIdentity(zhangSan); err != nil {
-				return err
-			}
-			if err := m.AddCard(app.CardFront, "doc-front"); err != nil {
-				return err
-			}
-			return m.AddCard(app.CardBack, "doc-back")
+			return m.SetIdentity(zhangSan)
 		},
 		func(m *app.Machine) error {
 			if err := m.SubmitIdentity(); err != nil {
@@ -96,6 +90,18 @@ func pathTo(step app.Step) []func(*app.Machine) error {
 			return err
 		},
 		(*app.Machine).EnterCapture,
+		func(m *app.Machine) error {
+			if m.Step() != app.StepCards { // no card photos asked for
+				return nil
+			}
+			if err := m.AddCard(app.CardFront, "doc-front"); err != nil {
+				return err
+			}
+			if err := m.AddCard(app.CardBack, "doc-back"); err != nil {
+				return err
+			}
+			return m.CardsDone()
+		},
 		func(m *app.Machine) error { return m.ChooseService([]string{"degree_photo"}) },
 		func(m *app.Machine) error { return m.SettlePayment(app.PaymentPaid, "order-1") },
 		func(m *app.Machine) error { return m.Capture("photo-1", "std-1", true) },
@@ -135,6 +141,17 @@ var events = []event{
 	{"submit identity", (*app.Machine).SubmitIdentity},
 	{"set eligibility", func(m *app.Machine) error { _, err := m.SetEligibility(&rosterZS, nil); return err }},
 	{"enter capture", (*app.Machine).EnterCapture},
+	{"cards done", func(m *app.Machine) error {
+		// both sides photographed, then on (at another step the first
+		// AddCard is refused and nothing changes)
+		if err := m.AddCard(app.CardFront, "doc-front-9"); err != nil {
+			return err
+		}
+		if err := m.AddCard(app.CardBack, "doc-back-9"); err != nil {
+			return err
+		}
+		return m.CardsDone()
+	}},
 	{"choose service", func(m *app.Machine) error { return m.ChooseService([]string{"degree_photo"}) }},
 	{"settle payment", func(m *app.Machine) error { return m.SettlePayment(app.PaymentPaid, "order-9") }},
 	{"capture", func(m *app.Machine) error { return m.Capture("photo-9", "std-9", true) }},
@@ -159,12 +176,14 @@ var legal = []struct {
 	{app.StepConsent, "decline consent", app.StepWelcome},
 	{app.StepConsent, "back", app.StepWelcome},
 	{app.StepIdentity, "set identity", app.StepIdentity},
-	{app.StepIdentity, "add card", app.StepIdentity},
 	{app.StepIdentity, "submit identity", app.StepEligibility},
 	{app.StepIdentity, "back", app.StepConsent},
 	{app.StepEligibility, "set eligibility", app.StepEligibility},
-	{app.StepEligibility, "enter capture", app.StepService},
+	{app.StepEligibility, "enter capture", app.StepCards},
 	{app.StepEligibility, "back", app.StepIdentity},
+	{app.StepCards, "add card", app.StepCards},
+	{app.StepCards, "back", app.StepEligibility},
+	{app.StepCards, "cards done", app.StepService},
 	{app.StepService, "choose service", app.StepPayment},
 	{app.StepService, "back", app.StepEligibility},
 	{app.StepPayment, "settle payment", app.StepCapture},
@@ -320,38 +339,48 @@ func TestDeclineConsentClears(t *testing.T) {
 
 func TestSubmitIdentityGuards(t *testing.T) {
 	// No identity yet.
-	m := newMachine(app.Policy{})
+	m := newMachine(app.Policy{RequireCards: true})
 	_ = m.Start()
 	_ = m.AcceptConsent(app.ConsentVersion)
 	if err := m.SubmitIdentity(); !errors.Is(err, app.ErrIdentityIncomplete) {
 		t.Errorf("no identity: %v, want ErrIdentityIncomplete", err)
 	}
-	// Without RequireCards no card photo is needed.
+	// The roster is matched before any photo: no card is needed here.
 	_ = m.SetIdentity(zhangSan)
 	if err := m.SubmitIdentity(); err != nil || m.Step() != app.StepEligibility {
-		t.Errorf("no cards, not required: %v at %s", err, m.Step())
-	}
-
-	// RequireCards: both sides.
-	m = newMachine(app.Policy{RequireCards: true})
-	_ = m.Start()
-	_ = m.AcceptConsent(app.ConsentVersion)
-	_ = m.SetIdentity(zhangSan)
-	if err := m.SubmitIdentity(); !errors.Is(err, app.ErrIdentityIncomplete) || m.Step() != app.StepIdentity {
-		t.Errorf("no cards: %v at %s", err, m.Step())
-	}
-	_ = m.AddCard(app.CardFront, "doc-front")
-	if err := m.SubmitIdentity(); !errors.Is(err, app.ErrIdentityIncomplete) || m.Step() != app.StepIdentity {
-		t.Errorf("front only: %v at %s", err, m.Step())
-	}
-	_ = m.AddCard(app.CardBack, "doc-back")
-	if err := m.SubmitIdentity(); err != nil || m.Step() != app.StepEligibility {
-		t.Errorf("both sides: %v at %s", err, m.Step())
+		t.Errorf("no cards yet: %v at %s", err, m.Step())
 	}
 }
 
-func TestAddCard(t *testing.T) {
-	m := at(t, app.Policy{}, app.StepIdentity)
+func TestCardsStep(t *testing.T) {
+	// Without RequireCards the roster match leads past the cards.
+	m := at(t, app.Policy{}, app.StepEligibility)
+	if err := m.EnterCapture(); err != nil || m.Step() != app.StepService {
+		t.Fatalf("no cards asked for: %v at %s", err, m.Step())
+	}
+	// A passport has no card sides: past the cards too.
+	m = newMachine(app.Policy{RequireCards: true})
+	_ = m.Start()
+	_ = m.AcceptConsent(app.ConsentVersion)
+	passport := app.Identity{Doc: app.DocPassport, Number: "E12345678"}
+	_ = m.SetIdentity(passport)
+	_ = m.SubmitIdentity()
+	entry := app.RosterEntry{Doc: app.DocPassport, Number: "E12345678", Name: "Anna Li"}
+	if _, err := m.SetEligibility(&entry, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.EnterCapture(); err != nil || m.Step() != app.StepService {
+		t.Fatalf("passport: %v at %s", err, m.Step())
+	}
+	if got := m.Session().Identity.Name; got != "Anna Li" {
+		t.Errorf("confirmed name = %q, want the roster's", got)
+	}
+	if err := m.AddCard(app.CardFront, "doc-x"); !errors.Is(err, app.ErrIllegalTransition) {
+		t.Errorf("card for a passport at Service: %v", err)
+	}
+
+	// RequireCards and an ID card: both sides, then on.
+	m = at(t, app.Policy{RequireCards: true}, app.StepCards)
 	before := m.Session()
 	if err := m.AddCard(app.CardSide("side"), "doc-x"); err == nil {
 		t.Error("unknown card side accepted")
@@ -359,35 +388,49 @@ func TestAddCard(t *testing.T) {
 	if !reflect.DeepEqual(before, m.Session()) {
 		t.Error("refused card changed the session")
 	}
-	if err := m.AddCard(app.CardFront, "doc-front-2"); err != nil {
-		t.Fatal(err)
+	if err := m.CardsDone(); !errors.Is(err, app.ErrIdentityIncomplete) || m.Step() != app.StepCards {
+		t.Errorf("no cards: %v at %s", err, m.Step())
 	}
-	if got := m.Session().Cards[app.CardFront]; got != "doc-front-2" {
-		t.Errorf("retaken front = %q", got)
+	_ = m.AddCard(app.CardFront, "doc-front")
+	if err := m.CardsDone(); !errors.Is(err, app.ErrIdentityIncomplete) || m.Step() != app.StepCards {
+		t.Errorf("front only: %v at %s", err, m.Step())
+	}
+	if got := m.CardsNeeded(); len(got) != 1 || got[0] != app.CardBack {
+		t.Errorf("still needed = %v, want [back]", got)
+	}
+	if err := m.AddCard(app.CardFront, "doc-front-2"); err != nil || m.Session().Cards[app.CardFront] != "doc-front-2" {
+		t.Errorf("retaken front: %v, %v", err, m.Session().Cards)
+	}
+	_ = m.AddCard(app.CardBack, "doc-back")
+	if err := m.CardsDone(); err != nil || m.Step() != app.StepService {
+		t.Errorf("both sides: %v at %s", err, m.Step())
 	}
 }
 
 func TestSetIdentityNewNumberForgetsCards(t *testing.T) {
-	m := at(t, app.Policy{RequireCards: true}, app.StepIdentity)
-	// The same number (a corrected name) keeps the card photos.
-	same := zhangSan
-	same.Name = "张三丰"
-	if err := m.SetIdentity(same); err != nil {
+	m := at(t, app.Policy{RequireCards: true}, app.StepCards)
+	_ = m.AddCard(app.CardFront, "doc-front")
+	_ = m.AddCard(app.CardBack, "doc-back")
+	if err := m.Back(); err != nil { // to the roster record
 		t.Fatal(err)
 	}
-	if s := m.Session(); len(s.Cards) != 2 || s.Identity.Name != "张三丰" {
-		t.Fatalf("same number: cards %v, identity %+v", s.Cards, s.Identity)
+	if err := m.Back(); err != nil || m.Step() != app.StepIdentity { // to the number
+		t.Fatalf("back twice: %v at %s", err, m.Step())
+	}
+	// The same number keeps the card photos.
+	if err := m.SetIdentity(zhangSan); err != nil {
+		t.Fatal(err)
+	}
+	if s := m.Session(); len(s.Cards) != 2 {
+		t.Fatalf("same number: cards %v", s.Cards)
 	}
 	// Another number: the photos were of another card.
-	other := app.Identity{Doc: app.DocPassport, Number: "E12345678", Name: "张三"}
+	other := app.Identity{Doc: app.DocPassport, Number: "E12345678"}
 	if err := m.SetIdentity(other); err != nil {
 		t.Fatal(err)
 	}
 	if s := m.Session(); len(s.Cards) != 0 || *s.Identity != other {
 		t.Fatalf("new number: cards %v, identity %+v", s.Cards, s.Identity)
-	}
-	if err := m.SubmitIdentity(); !errors.Is(err, app.ErrIdentityIncomplete) {
-		t.Errorf("submit after the cards were forgotten: %v, want ErrIdentityIncomplete", err)
 	}
 }
 
@@ -768,7 +811,7 @@ func TestBack(t *testing.T) {
 func TestResetFromEveryStep(t *testing.T) {
 	for _, step := range allSteps {
 		t.Run(step.String(), func(t *testing.T) {
-			m := at(t, app.Policy{}, step)
+			m := at(t, app.Policy{RequireCards: true}, step)
 			want := m.Session()
 			ended := m.Reset()
 			if !reflect.DeepEqual(ended, want) {

@@ -157,11 +157,12 @@ func (k *kiosk) walk(t testing.TB, g app.RosterEntry, p pictures) string {
 	}
 	must(k.svc.Start(ctx))
 	must(k.svc.AcceptConsent(ctx))
-	must(k.svc.AddCard(ctx, app.CardFront, p.front))
-	must(k.svc.AddCard(ctx, app.CardBack, p.back))
-	_, err := k.svc.SubmitIdentity(ctx, g.Doc, g.Number, g.Name)
+	_, err := k.svc.SubmitIdentity(ctx, g.Doc, g.Number, "")
 	must(err)
 	must(k.svc.EnterCaptureDeferred(ctx))
+	must(k.svc.AddCard(ctx, app.CardFront, p.front))
+	must(k.svc.AddCard(ctx, app.CardBack, p.back))
+	must(k.svc.CardsDone(ctx))
 	return k.capture(t, p)
 }
 

@@ -103,7 +103,6 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	l.run(func() {
 		r.walkToIdentity(t)
 		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
-		test.Type(r.k.identity.nameEntry, demoGraduate.Name)
 		test.Tap(r.k.identity.next)
 		test.Tap(r.k.eligibility.enter)
 	})
@@ -152,9 +151,9 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	l.waitStep(t, r, app.StepWelcome, 5*time.Second)
 }
 
-// With ID-card photos required, the Identity step takes both sides from the
-// camera (here the demo clips) before the roster match.
-func TestIdentityCardsWithFileCamera(t *testing.T) {
+// With ID-card photos required, the Cards step takes both sides from the
+// camera (here the demo clips) after the roster match, then the camera.
+func TestCardsWithFileCamera(t *testing.T) {
 	l := startUILoop(t)
 	clips := map[capture.Purpose]string{}
 	for p, name := range map[capture.Purpose]string{capture.PurposeCardFront: "card-front.mp4", capture.PurposeCardBack: "card-back.mp4"} {
@@ -169,13 +168,17 @@ func TestIdentityCardsWithFileCamera(t *testing.T) {
 	l.run(func() {
 		r.walkToIdentity(t)
 		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
-		test.Type(r.k.identity.nameEntry, demoGraduate.Name)
 		test.Tap(r.k.identity.next)
+		r.wantStep(t, app.StepEligibility) // the roster before any photo
+		test.Tap(r.k.eligibility.enter)
 		if r.k.current != r.k.cards || r.k.cards.side != app.CardFront {
-			t.Fatalf("after the number: screen %T, want the card front", r.k.current)
+			t.Fatalf("after the record: screen %T, want the card front", r.k.current)
+		}
+		if !strings.Contains(r.texts(), "拍摄身份证人像面") {
+			t.Errorf("card front title missing:\n%s", r.texts())
 		}
 	})
-	l.waitStep(t, r, app.StepEligibility, 60*time.Second)
+	l.waitStep(t, r, app.StepCapture, 60*time.Second)
 	s := r.k.svc.Session()
 	if s.Cards[app.CardFront] == "" || s.Cards[app.CardBack] == "" {
 		t.Fatalf("cards %v, want both sides", s.Cards)

@@ -47,12 +47,10 @@ var demoScreens = map[string]func(ctx context.Context, k *shell) error{
 		return nil
 	},
 	"cards": func(ctx context.Context, k *shell) error {
-		if err := demoIdentity(ctx, k); err != nil {
+		if err := demoSubmit(ctx, k, demoGraduate); err != nil {
 			return err
 		}
-		k.identity.input.number = demoGraduate.Number
-		k.identity.phase = phaseCards
-		return nil
+		return k.svc.EnterCaptureDeferred(ctx)
 	},
 	"capture":     demoCapture,
 	"standardise": demoStandardise,
@@ -116,7 +114,6 @@ func demoIdentity(ctx context.Context, k *shell) error {
 		return err
 	}
 	k.identity.input.number = demoGraduate.Number[:10]
-	k.identity.name = demoGraduate.Name
 	return nil
 }
 
@@ -124,19 +121,14 @@ func demoSubmit(ctx context.Context, k *shell, e app.RosterEntry) error {
 	if err := demoIdentity(ctx, k); err != nil {
 		return err
 	}
-	if k.svc.CardsNeeded() {
-		if err := demoCards(ctx, k); err != nil {
-			return err
-		}
-	}
-	_, err := k.svc.SubmitIdentity(ctx, e.Doc, e.Number, e.Name)
+	_, err := k.svc.SubmitIdentity(ctx, e.Doc, e.Number, "")
 	return err
 }
 
-// demoCards stores both sides of the demo ID card, found in the settled
-// end of the card clips (as the card screens would).
+// demoCards stores the sides of the demo ID card still needed, found in
+// the settled end of the card clips (as the card screens would), and goes on.
 func demoCards(ctx context.Context, k *shell) error {
-	for _, side := range []app.CardSide{app.CardFront, app.CardBack} {
+	for _, side := range k.svc.CardsNeeded() {
 		img, err := k.cam.DemoCard(side)
 		if err != nil {
 			return err
@@ -145,7 +137,7 @@ func demoCards(ctx context.Context, k *shell) error {
 			return err
 		}
 	}
-	return nil
+	return k.svc.CardsDone(ctx)
 }
 
 func demoNotFound(ctx context.Context, k *shell) error {
@@ -159,7 +151,13 @@ func demoCapture(ctx context.Context, k *shell) error {
 	if err := demoSubmit(ctx, k, demoGraduate); err != nil {
 		return err
 	}
-	return k.svc.EnterCaptureDeferred(ctx)
+	if err := k.svc.EnterCaptureDeferred(ctx); err != nil {
+		return err
+	}
+	if k.svc.Session().Step != app.StepCards {
+		return nil
+	}
+	return demoCards(ctx, k)
 }
 
 // demoStandardise takes a still from the settled end of the demo clip,

@@ -32,9 +32,11 @@ func (s *eligibilityScreen) content() fyne.CanvasObject {
 	return s.notEligible(sess)
 }
 
+// matched asks "是您本人吗？" with the name on record, masked, large; the
+// rest of the record below it. Nothing about the graduate was typed but the
+// number: this is where they say the record is theirs.
 func (s *eligibilityScreen) matched(e app.RosterEntry) fyne.CanvasObject {
 	fields := []struct{ key, value string }{
-		{"eligibility.name", app.MaskName(e.Name)},
 		{"eligibility.id_number", app.MaskID(e.Number)},
 		{"eligibility.school", e.School},
 		{"eligibility.college", e.College},
@@ -45,7 +47,7 @@ func (s *eligibilityScreen) matched(e app.RosterEntry) fyne.CanvasObject {
 	if e.Prepaid {
 		fields = append(fields, struct{ key, value string }{"eligibility.payment", lang.L("eligibility.prepaid")})
 	}
-	s.record = map[string]string{}
+	s.record = map[string]string{"eligibility.name": app.MaskName(e.Name)}
 	grid := container.NewGridWithColumns(2)
 	for _, f := range fields {
 		v := f.value
@@ -57,7 +59,9 @@ func (s *eligibilityScreen) matched(e app.RosterEntry) fyne.CanvasObject {
 	}
 	s.enter = touchButton(lang.L("eligibility.enter"), true, s.onEnter)
 	s.enter.Icon = theme.NavigateNextIcon()
-	top := container.NewVBox(heading(lang.L("eligibility.found_title")),
+	s.back = touchButton(lang.L("eligibility.not_me"), false, s.k.onBack)
+	name := text(s.record["eligibility.name"], 48, colPrimary, true)
+	top := container.NewVBox(heading(lang.L("eligibility.found_title")), name,
 		paragraph(lang.L("eligibility.found_hint")))
 	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.back}, s.enter), nil, nil,
 		container.NewVScroll(card(grid)))

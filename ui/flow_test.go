@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"gradphoto/app"
 	"gradphoto/store"
@@ -107,7 +108,6 @@ func TestFlowWelcomeToEligibility(t *testing.T) {
 	if id.input.number != demoGraduate.Number {
 		t.Fatalf("keypad typed %q, want %q", id.input.number, demoGraduate.Number)
 	}
-	test.Type(id.nameEntry, demoGraduate.Name)
 	test.Tap(id.next)
 	r.wantStep(t, app.StepEligibility)
 
@@ -117,7 +117,7 @@ func TestFlowWelcomeToEligibility(t *testing.T) {
 			rec["eligibility.name"], rec["eligibility.id_number"])
 	}
 	shown := r.texts()
-	for _, want := range []string{"李*明", "110105********0014", "华东示范大学", "计算机科学与技术", "进入采集"} {
+	for _, want := range []string{"是您本人吗？", "李*明", "110105********0014", "华东示范大学", "计算机科学与技术", "是我本人，继续", "不是我"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("eligibility screen does not show %q", want)
 		}
@@ -136,7 +136,6 @@ func TestIdentityRejectsBadCheckCharacter(t *testing.T) {
 	r.walkToIdentity(t)
 	id := r.k.identity
 	r.typeNumber(t, id.input, demoGraduate.Number[:17]+"5")
-	test.Type(id.nameEntry, demoGraduate.Name)
 	test.Tap(id.next)
 	r.wantStep(t, app.StepIdentity)
 	if !strings.Contains(r.texts(), "校验码不对") {
@@ -148,14 +147,22 @@ func TestIdentityRejectsBadCheckCharacter(t *testing.T) {
 	}
 }
 
-func TestIdentityNameRequired(t *testing.T) {
+// No name is typed at the kiosk (a touch screen has no input method): the
+// Identity screen has no name field, and the roster's name is confirmed.
+func TestIdentityAsksOnlyTheNumber(t *testing.T) {
 	r := newRig(t, config{})
 	r.walkToIdentity(t)
+	for _, o := range test.LaidOutObjects(r.win.Canvas().Content()) {
+		if _, ok := o.(*widget.Entry); ok {
+			t.Fatal("the Identity screen has a text field: a touch screen cannot type in it")
+		}
+	}
 	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
 	test.Tap(r.k.identity.next)
-	r.wantStep(t, app.StepIdentity)
-	if !strings.Contains(r.texts(), "请输入姓名") {
-		t.Error("no name-required message")
+	r.wantStep(t, app.StepEligibility)
+	test.Tap(r.k.eligibility.enter)
+	if s := r.k.svc.Session(); s.Identity == nil || s.Identity.Name != demoGraduate.Name {
+		t.Errorf("after \"是我本人\" the identity is %+v, want the roster's name", s.Identity)
 	}
 }
 
@@ -163,7 +170,6 @@ func TestNotOnRosterExplains(t *testing.T) {
 	r := newRig(t, config{})
 	r.walkToIdentity(t)
 	r.typeNumber(t, r.k.identity.input, demoNumber("44030519990101003"))
-	test.Type(r.k.identity.nameEntry, "赵六")
 	test.Tap(r.k.identity.next)
 	r.wantStep(t, app.StepEligibility)
 	shown := r.texts()
@@ -233,7 +239,6 @@ func TestInactivityResetClearsEverything(t *testing.T) {
 	r := newRig(t, config{IdleWarn: 60 * time.Millisecond, IdleTimeout: 200 * time.Millisecond})
 	r.walkToIdentity(t)
 	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
-	test.Type(r.k.identity.nameEntry, demoGraduate.Name)
 	test.Tap(r.k.identity.next)
 	r.wantStep(t, app.StepEligibility)
 	sessionID := r.k.svc.Session().ID
@@ -260,7 +265,7 @@ func TestInactivityResetClearsEverything(t *testing.T) {
 			t.Errorf("after reset the window still shows %q", gone)
 		}
 	}
-	if r.k.identity.input.number != "" || r.k.identity.name != "" || r.k.eligibility.record != nil {
+	if r.k.identity.input.number != "" || r.k.eligibility.record != nil {
 		t.Error("screens keep the previous graduate's input")
 	}
 	if r.k.warning != nil {

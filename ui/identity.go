@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -12,25 +11,16 @@ import (
 	"gradphoto/app"
 )
 
-// Identity phases: the number and name, then (when the deployment asks for
-// them) the photos of both sides of the ID card.
-const (
-	phaseForm = iota
-	phaseCards
-)
-
-// identityScreen takes the document type, the number (on the keypad) and the name.
+// identityScreen takes the document type and the number (on the keypad).
+// Nothing else is typed: the roster match that follows shows the name on
+// record, masked, for the graduate to confirm, and only then are the
+// document's sides photographed.
 type identityScreen struct {
-	k           *shell
-	phase       int
-	input       *numberInput
-	name        string
-	nameProblem string
+	k     *shell
+	input *numberInput
 
-	nameEntry   *widget.Entry
-	nameMessage *canvas.Text
-	next        *widget.Button
-	back        *widget.Button
+	next *widget.Button
+	back *widget.Button
 }
 
 func newIdentityScreen(k *shell) *identityScreen {
@@ -38,21 +28,10 @@ func newIdentityScreen(k *shell) *identityScreen {
 }
 
 func (s *identityScreen) content() fyne.CanvasObject {
-	s.nameEntry = widget.NewEntry()
-	s.nameEntry.SetPlaceHolder(lang.L("identity.name_placeholder"))
-	s.nameEntry.SetText(s.name)
-	s.nameEntry.OnChanged = s.onName
-	s.nameMessage = text("", 20, colError, false)
-	if s.nameProblem != "" {
-		s.nameMessage.Text = lang.L(s.nameProblem)
-	}
 	s.next = touchButton(lang.L("button.next"), true, s.onNext)
 	s.back = touchButton(lang.L("button.back"), false, s.k.onBack)
-
-	left := container.NewVBox(
-		label(lang.L("identity.number")), s.input.numberBox(),
-		label(lang.L("identity.name")), atLeast(s.nameEntry, 480, touchHeight), s.nameMessage,
-	)
+	left := container.NewVBox(label(lang.L("identity.number")), s.input.numberBox(),
+		paragraph(lang.L("identity.number_only")))
 	return numberLayout(lang.L("identity.title"), s.input, left,
 		buttonRow([]fyne.CanvasObject{s.back}, s.next))
 }
@@ -69,57 +48,22 @@ func numberLayout(title string, in *numberInput, left, buttons fyne.CanvasObject
 // label is a field caption.
 func label(s string) fyne.CanvasObject { return text(s, 22, colMuted, false) }
 
-func (s *identityScreen) onName(v string) {
-	s.k.touch()
-	s.name = v
-}
-
-// onNext validates the entry; then the ID-card photos (when asked for) or
-// straight to the roster match. A validation problem stays on this screen
-// with its message under the field concerned.
+// onNext validates the number and matches the roster at once: a number
+// that is not on it, or already submitted, is told now, before any photo.
+// A validation problem stays on this screen under the number.
 func (s *identityScreen) onNext() {
 	s.k.touch()
-	if s.k.svc.CardsNeeded() {
-		_, err := s.k.svc.CheckIdentity(s.input.doc, s.input.number, s.name)
-		if s.showProblem(err) {
-			return
-		}
-		s.phase = phaseCards
-		s.k.show()
-		return
-	}
-	s.submit()
-}
-
-// cardsDone is called when both card sides are stored: match the roster.
-func (s *identityScreen) cardsDone() {
-	s.phase = phaseForm
-	s.submit()
-}
-
-func (s *identityScreen) submit() {
-	_, err := s.k.svc.SubmitIdentity(s.k.ctx, s.input.doc, s.input.number, s.name)
-	s.showProblem(err)
-	s.k.show()
-}
-
-// showProblem shows a validation error under its field (or the error
-// dialog for anything else) and reports whether there was one.
-func (s *identityScreen) showProblem(err error) bool {
-	s.nameProblem = ""
+	_, err := s.k.svc.SubmitIdentity(s.k.ctx, s.input.doc, s.input.number, "")
 	s.input.setProblem(nil)
 	var idErr *app.IDError
 	switch {
 	case err == nil:
-		return false
 	case errors.As(err, &idErr):
 		s.input.setProblem(err)
-	case errors.Is(err, app.ErrNameEmpty), errors.Is(err, app.ErrNameLong), errors.Is(err, app.ErrNameChars):
-		s.nameProblem = problemKey(err)
-		s.nameMessage.Text = lang.L(s.nameProblem)
-		s.nameMessage.Refresh()
+		return
 	default:
 		s.k.fail(err)
+		return
 	}
-	return true
+	s.k.show()
 }

@@ -101,8 +101,13 @@ func usedKeys(t *testing.T) []string {
 		keys["card.title_"+string(side)] = true
 		keys["card.instructions_"+string(side)] = true
 	}
-	for _, k := range indicatorSteps {
-		keys[k] = true
+	for _, st := range indicatorStages(true) {
+		keys[st.key] = true
+	}
+	for _, family := range []string{"id", "other"} {
+		for _, w := range []string{"card.name_", "card.front_", "card.back_"} {
+			keys[w+family] = true
+		}
 	}
 	for _, err := range []error{app.ErrIDEmpty, app.ErrIDLength, app.ErrIDFormat, app.ErrIDRegion,
 		app.ErrIDDate, app.ErrIDChecksum, app.ErrNameEmpty, app.ErrNameLong, app.ErrNameChars, os.ErrClosed} {

@@ -154,12 +154,11 @@ func (k *shell) screenFor(s app.Step) screen {
 	case app.StepConsent:
 		return k.consent
 	case app.StepIdentity:
-		if k.identity.phase == phaseCards {
-			return k.cards
-		}
 		return k.identity
 	case app.StepEligibility:
 		return k.eligibility
+	case app.StepCards:
+		return k.cards
 	case app.StepStatus:
 		return k.status
 	case app.StepCapture:
@@ -198,8 +197,9 @@ func (k *shell) topBar(step app.Step) fyne.CanvasObject {
 	title := text(lang.L("app.short_title"), 22, colPrimary, true)
 	toggle := widget.NewButton(lang.L("lang.toggle"), k.onToggleLanguage)
 	var middle fyne.CanvasObject = widget.NewLabel("")
-	if i := indicatorIndex(step); i >= 0 {
-		middle = container.NewCenter(stepIndicator(i))
+	stages := indicatorStages(k.svc.CardSteps())
+	if i := indicatorIndex(stages, step); i >= 0 {
+		middle = container.NewCenter(stepIndicator(stages, i, k.svc.Session().Payment))
 	}
 	right := sized(toggle)
 	if k.sync != nil {

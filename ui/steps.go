@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,70 +12,96 @@ import (
 	"gradphoto/app"
 )
 
-// indicatorSteps are the stages a graduate sees in the step indicator; each
-// app.Step maps onto one of them.
-var indicatorSteps = []string{"steps.consent", "steps.identity", "steps.eligibility",
-	"steps.payment", "steps.photo", "steps.confirm"}
+// stage is one badge of the step indicator and the flow steps it covers.
+type stage struct {
+	key   string // translation key of its label
+	steps []app.Step
+}
 
-// indicatorIndex maps a flow step to its stage in the indicator (-1: none shown).
-func indicatorIndex(s app.Step) int {
-	switch s {
-	case app.StepConsent:
-		return 0
-	case app.StepIdentity:
-		return 1
-	case app.StepEligibility:
-		return 2
-	case app.StepService, app.StepPayment:
-		return 3
-	case app.StepCapture, app.StepStandardise:
-		return 4
-	case app.StepConfirm, app.StepSubmitted:
-		return 5
+// indicatorStages are the stages a graduate sees in the step indicator;
+// the document photos only when this graduate's document is photographed.
+func indicatorStages(cards bool) []stage {
+	out := []stage{
+		{"steps.consent", []app.Step{app.StepConsent}},
+		{"steps.identity", []app.Step{app.StepIdentity}},
+		{"steps.eligibility", []app.Step{app.StepEligibility}},
+	}
+	if cards {
+		out = append(out, stage{"steps.cards", []app.Step{app.StepCards}})
+	}
+	return append(out,
+		stage{"steps.payment", []app.Step{app.StepService, app.StepPayment}},
+		stage{"steps.photo", []app.Step{app.StepCapture, app.StepStandardise}},
+		stage{"steps.confirm", []app.Step{app.StepConfirm, app.StepSubmitted}})
+}
+
+// indicatorIndex maps a flow step to its stage (-1: no indicator shown).
+func indicatorIndex(stages []stage, s app.Step) int {
+	for i, st := range stages {
+		if slices.Contains(st.steps, s) {
+			return i
+		}
 	}
 	return -1
 }
 
-// stepIndicator draws "① 须知 — ② 身份 — …" with the current stage highlighted.
-func stepIndicator(current int) fyne.CanvasObject {
+// Marks of a stage's badge.
+type mark int
+
+const (
+	markTodo    mark = iota // not reached: its number, outlined
+	markCurrent             // where the graduate is: its number, filled
+	markDone                // really done: a tick
+	markLater               // passed but not done (a fee to be paid later): a dash
+)
+
+// stepIndicator draws "① 须知 — ② 身份 — …" with the current stage
+// highlighted. A passed stage is ticked only when it is really done: the
+// fee stage of a session whose fee is deferred shows a dash.
+func stepIndicator(stages []stage, current int, payment app.Payment) fyne.CanvasObject {
 	row := container.NewHBox()
-	for i, key := range indicatorSteps {
+	for i, st := range stages {
 		if i > 0 {
 			line := canvas.NewRectangle(colMuted)
-			line.SetMinSize(fyne.NewSize(28, 2))
+			line.SetMinSize(fyne.NewSize(20, 2))
 			row.Add(container.NewCenter(line))
 		}
-		row.Add(stepBadge(i, lang.L(key), i == current, i < current))
+		m := markTodo
+		switch {
+		case i == current:
+			m = markCurrent
+		case i < current && st.key == "steps.payment" && payment == app.PaymentDeferred:
+			m = markLater
+		case i < current:
+			m = markDone
+		}
+		row.Add(stepBadge(i, lang.L(st.key), m))
 	}
 	return row
 }
 
-func stepBadge(i int, label string, current, done bool) fyne.CanvasObject {
+func stepBadge(i int, label string, m mark) fyne.CanvasObject {
 	fill, fg := color.Color(colBackground), color.Color(colMuted)
-	switch {
-	case current:
+	num := string(rune('1' + i))
+	switch m {
+	case markCurrent:
 		fill, fg = colPrimary, color.White
-	case done:
-		fill, fg = colSuccess, color.White
+	case markDone:
+		fill, fg, num = colSuccess, color.White, "✓"
+	case markLater:
+		fill, fg, num = colWarning, color.White, "–"
 	}
 	dot := canvas.NewCircle(fill)
 	dot.StrokeColor = fg
-	if !current && !done {
+	if m == markTodo {
 		dot.StrokeColor = colMuted
 		dot.StrokeWidth = 2
 	}
-	num := string(rune('1' + i))
-	if done {
-		num = "✓"
-	}
 	n := text(num, 20, fg, true)
-	if !current && !done {
-		n.Color = colMuted
-	}
 	badge := container.NewStack(atLeast(dot, 36, 36), container.NewCenter(n))
-	lbl := text(label, 20, colForeground, current)
-	if !current {
-		lbl.Color = colMuted
+	lbl := text(label, 20, colMuted, false)
+	if m == markCurrent {
+		lbl.Color, lbl.TextStyle.Bold = colForeground, true
 	}
 	return container.NewHBox(badge, container.NewCenter(lbl))
 }
