@@ -30,10 +30,11 @@ type Auditor interface {
 
 // End reasons recorded when a session stops.
 const (
-	EndDeclined = "declined"  // privacy notice declined
-	EndTimeout  = "timeout"   // inactivity
-	EndCancel   = "cancelled" // the graduate went back to Welcome
-	EndFinished = "finished"  // submitted and done
+	EndDeclined  = "declined"  // privacy notice declined
+	EndTimeout   = "timeout"   // inactivity
+	EndCancel    = "cancelled" // the graduate went back to Welcome
+	EndFinished  = "finished"  // submitted and done
+	EndAbandoned = "abandoned" // left open when the kiosk stopped (found at the next start)
 )
 
 // Deps are what the Service works with.

@@ -108,13 +108,82 @@ func (s *Store) sealIdentity(r *sessionRow, id *app.Identity) error {
 }
 
 // EndSession records that the session ended, when and why (app.EndTimeout…).
+// A session that ends without a submission (declined, cancelled, timed out,
+// not on the roster, abandoned) keeps no personal data: its number, name and
+// look-up hash, its document images and its photos are deleted in the same
+// transaction; the row keeps its times, steps and reason, and the
+// documents stay as tombstones, so counts still add up.
 func (s *Store) EndSession(ctx context.Context, id, reason string, at time.Time) error {
-	err := affectedOne(s.w.ExecContext(ctx,
-		"UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ?", formatTime(at), reason, id))
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		err := affectedOne(tx.ExecContext(ctx,
+			"UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ?", formatTime(at), reason, id))
+		if err != nil {
+			return err
+		}
+		return forgetUnsubmitted(ctx, tx, id, at)
+	})
 	if err != nil {
 		return fmt.Errorf("store: end session %s: %w", id, err)
 	}
 	return nil
+}
+
+// EndAbandoned ends every session left open (the kiosk stopped or lost
+// power in the middle of one) with app.EndAbandoned, forgetting their
+// personal data as EndSession does. The kiosk calls it when it starts,
+// before anyone uses it. It returns how many it ended.
+func (s *Store) EndAbandoned(ctx context.Context, at time.Time) (int, error) {
+	var ids []string
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM sessions WHERE ended_at IS NULL")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ?",
+				formatTime(at), app.EndAbandoned, id); err != nil {
+				return err
+			}
+			if err := forgetUnsubmitted(ctx, tx, id, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: end abandoned sessions: %w", err)
+	}
+	return len(ids), nil
+}
+
+// forgetUnsubmitted deletes the personal data of session id when it has no
+// submission; a submitted session keeps everything (the submission needs it).
+func forgetUnsubmitted(ctx context.Context, tx *sql.Tx, id string, at time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE sessions SET number_hash = NULL, number_enc = NULL,
+		name_enc = NULL, status_token = '' WHERE id = ? AND submission_id = ''`, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE documents SET image_enc = NULL, purged_at = ?
+		WHERE session_id = ? AND purged_at IS NULL`, formatTime(at), id); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "DELETE FROM photos WHERE session_id = ?", id)
+	return err
 }
 
 // GetSession reads a session back: every stored field, the matched roster
@@ -205,6 +274,9 @@ func (s *Store) openIdentity(r sessionRow) (*app.Identity, error) {
 		return nil, nil
 	}
 	id := app.Identity{Doc: app.DocType(r.doc.String)}
+	if r.number == nil { // forgotten when the session ended unsubmitted
+		return &id, nil
+	}
 	var err error
 	if id.Number, err = s.c.openString(ad("sessions.number", r.id), r.number); err != nil {
 		return nil, fmt.Errorf("number: %w", err)

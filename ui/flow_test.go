@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	_ "github.com/mattn/go-sqlite3"
 
 	"gradphoto/app"
 	"gradphoto/store"
@@ -21,6 +23,7 @@ type rig struct {
 	k   *shell
 	st  *store.Store
 	win fyne.Window
+	db  string // the database file
 }
 
 func newRig(t *testing.T, cfg config) *rig {
@@ -31,7 +34,8 @@ func newRig(t *testing.T, cfg config) *rig {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "kiosk.db"), store.Options{})
+	db := filepath.Join(t.TempDir(), "kiosk.db")
+	st, err := store.Open(ctx, db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +46,7 @@ func newRig(t *testing.T, cfg config) *rig {
 	w := test.NewWindow(nil)
 	w.Resize(windowSize)
 	t.Cleanup(w.Close)
-	return &rig{k: newShell(w, newService(st, app.Policy{}), nil, cfg), st: st, win: w}
+	return &rig{k: newShell(w, newService(st, app.Policy{}), nil, cfg), st: st, win: w, db: db}
 }
 
 func (r *rig) step() app.Step { return r.k.svc.Session().Step }
@@ -281,4 +285,41 @@ func TestInactivityResetClearsEverything(t *testing.T) {
 	if _, err := r.st.GetSession(context.Background(), sessionID); err != nil {
 		t.Errorf("ended session not kept: %v", err)
 	}
+	r.wantNoPII(t, sessionID)
+}
+
+// wantNoPII reads the database file as anyone could and fails when the
+// session still holds a number, a name, a card image or a photo.
+func (r *rig) wantNoPII(t *testing.T, sessionID string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+r.db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var held int
+	err = db.QueryRow(`SELECT
+		(SELECT COUNT(*) FROM sessions WHERE id = ?1 AND (number_enc IS NOT NULL OR name_enc IS NOT NULL OR number_hash IS NOT NULL)) +
+		(SELECT COUNT(*) FROM documents WHERE session_id = ?1 AND image_enc IS NOT NULL) +
+		(SELECT COUNT(*) FROM photos WHERE session_id = ?1)`, sessionID).Scan(&held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Errorf("the ended session %s still holds %d items of personal data", sessionID, held)
+	}
+}
+
+// A graduate who is not on the roster and leaves: nothing of them is kept,
+// and no photo was asked for.
+func TestNotEligibleLeavesNoPII(t *testing.T) {
+	r := newRig(t, config{})
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, demoNumber("44030519990101003"))
+	test.Tap(r.k.identity.next)
+	r.wantStep(t, app.StepEligibility)
+	id := r.k.svc.Session().ID
+	r.k.onHome()
+	r.wantStep(t, app.StepWelcome)
+	r.wantNoPII(t, id)
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"gradphoto/spec"
+	"log"
 	"os"
 	"path/filepath"
 	"sort"
@@ -82,6 +83,16 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 		return err
 	}
 	defer done()
+	if o.Screen == "" {
+		// sessions left open by a stop or a power cut: forget what they held
+		n, err := st.EndAbandoned(ctx, time.Now())
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			log.Printf("ui: ended %d session(s) left open at the last stop", n)
+		}
+	}
 
 	a := fyneapp.NewWithID(appID)
 	a.Settings().SetTheme(kioskTheme{})
