@@ -79,6 +79,9 @@ type Enrolment struct {
 	DeviceID string `json:"device_id"`
 	Token    string `json:"token"`
 	School   string `json:"school,omitempty"`
+	// CodePrefix starts every receipt code the kiosk makes (see MakeCode);
+	// no other kiosk of the server has it.
+	CodePrefix string `json:"code_prefix,omitempty"`
 }
 
 // Catalog is the services a graduate can choose and their prices.

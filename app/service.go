@@ -16,10 +16,12 @@ type SessionStore interface {
 
 // CaptureStore keeps what the camera steps produce, each in one transaction
 // with its outbox row: ID-card images (encrypted), the two photos of a
-// capture, and the confirmed submission (with its first status, queued).
+// capture, and the confirmed submission (with its first status, queued);
+// and it hands out receipt codes, each once.
 type CaptureStore interface {
 	SaveDocument(ctx context.Context, sessionID string, side CardSide, image []byte) (string, error)
 	SaveShot(ctx context.Context, sessionID string, shot Shot) (rawID, standardID string, err error)
+	NextCode(ctx context.Context) (string, error)
 	Submit(ctx context.Context, s Session) error
 }
 
@@ -304,12 +306,16 @@ func (svc *Service) Retake(ctx context.Context) error {
 
 // Confirm is the graduate's final "submit": the session gets its
 // submission id (a retake keeps the rejected submission's, so its photo
-// becomes that submission's next version) and the token of its status
-// page, and is stored with its first status (queued) and the item that
+// becomes that submission's next version), its receipt code and the token
+// of its status page, and is stored with its first status (queued) and the item that
 // sends it to review, in one transaction. It returns the submission id.
 func (svc *Service) Confirm(ctx context.Context) (string, error) {
+	code, err := svc.d.Captures.NextCode(ctx)
+	if err != nil {
+		return "", fmt.Errorf("app: confirm: %w", err)
+	}
 	var id string
-	err := svc.run(ctx, "confirm", func(m *Machine) error {
+	err = svc.run(ctx, "confirm", func(m *Machine) error {
 		id = svc.d.NewID()
 		if m.s.Retake && m.s.Prior != nil && m.s.Prior.SubmissionID != "" {
 			id = m.s.Prior.SubmissionID
@@ -317,7 +323,7 @@ func (svc *Service) Confirm(ctx context.Context) (string, error) {
 		if err := m.Confirm(id); err != nil {
 			return err
 		}
-		m.s.StatusToken = NewStatusToken()
+		m.s.StatusToken, m.s.Code = NewStatusToken(), code
 		return nil
 	}, svc.d.Captures.Submit)
 	if err != nil {

@@ -133,6 +133,7 @@ type memCaptures struct {
 	documents   map[string][]byte
 	shots       map[string]app.Shot // by standard photo id
 	submissions map[string]app.Session
+	codes       int   // receipt codes handed out
 	err         error // returned by every call when set
 }
 
@@ -157,6 +158,13 @@ func (c *memCaptures) SaveShot(_ context.Context, sessionID string, shot app.Sho
 	std := fmt.Sprintf("std-%d", n)
 	c.shots[std] = shot
 	return fmt.Sprintf("raw-%d", n), std, nil
+}
+
+func (c *memCaptures) NextCode(context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.codes++
+	return fmt.Sprintf("CODE%04d", c.codes), nil
 }
 
 func (c *memCaptures) Submit(_ context.Context, s app.Session) error {

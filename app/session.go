@@ -110,6 +110,7 @@ type Session struct {
 	StandardOK   bool   // it passes every check (only then can it be accepted)
 	SubmissionID string
 	StatusToken  string // opens the graduate's status page (the receipt's QR); set at Confirm
+	Code         string // the receipt code (8 characters, unique across kiosks); set at Confirm
 	Retake       bool   // this session retakes a rejected photo
 }
 

@@ -37,6 +37,7 @@ type StatusRecord struct {
 	Status       Status
 	Reason       string // why it was rejected
 	UpdatedAt    time.Time
+	Code         string // the receipt code ("" when not known here)
 }
 
 // StatusFinder returns the latest status for an ID number, or ErrNotFound.

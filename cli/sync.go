@@ -95,7 +95,8 @@ func runEnrol(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "enrol: %v\n", err)
 		return ExitFailed
 	}
-	cfg := store.ServerConfig{URL: *server, DeviceID: en.DeviceID, Token: en.Token, School: en.School, CA: string(ca)}
+	cfg := store.ServerConfig{URL: *server, DeviceID: en.DeviceID, Token: en.Token, School: en.School, CA: string(ca),
+		CodePrefix: en.CodePrefix}
 	if err := st.SetServerConfig(ctx, cfg); err != nil {
 		fmt.Fprintf(stderr, "enrol: %v\n", err)
 		return ExitFailed

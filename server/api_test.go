@@ -40,6 +40,18 @@ func TestEnrolment(t *testing.T) {
 	if r.fileHolds(en.Token) || r.fileHolds(normCode(code)) {
 		t.Error("the token or the code is stored in clear")
 	}
+	// a second kiosk gets its own receipt-code prefix
+	code2, err := NewEnrolCode(context.Background(), r.db, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var en2 api.Enrolment
+	if st := r.call("", "POST", api.PathDevices, api.EnrolRequest{Code: code2}, &en2); st != http.StatusCreated {
+		t.Fatalf("second enrol: %d", st)
+	}
+	if len(en.CodePrefix) != api.CodePrefixLen || len(en2.CodePrefix) != api.CodePrefixLen || en.CodePrefix == en2.CodePrefix {
+		t.Errorf("code prefixes %q and %q, want two different ones", en.CodePrefix, en2.CodePrefix)
+	}
 }
 
 func TestBadBodiesAreRefusedWithTypedErrors(t *testing.T) {

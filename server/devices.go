@@ -49,7 +49,8 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("device enrolled", "device", d.ID, "school", d.School)
-	writeJSON(w, http.StatusCreated, api.Enrolment{DeviceID: d.ID, Token: token, School: d.School})
+	writeJSON(w, http.StatusCreated, api.Enrolment{DeviceID: d.ID, Token: token, School: d.School,
+		CodePrefix: d.CodePrefix})
 }
 
 type deviceKey struct{}

@@ -74,7 +74,7 @@ func (s *Store) submit(ctx context.Context, sess app.Session) error {
 			return err
 		}
 		status := app.StatusRecord{SubmissionID: sess.SubmissionID, Number: sess.Identity.Number,
-			Status: app.StatusQueued, UpdatedAt: sess.UpdatedAt}
+			Status: app.StatusQueued, UpdatedAt: sess.UpdatedAt, Code: sess.Code}
 		if status.UpdatedAt.IsZero() {
 			status.UpdatedAt = s.now()
 		}

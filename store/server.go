@@ -18,6 +18,9 @@ type ServerConfig struct {
 	Token    string // the bearer token (stored encrypted)
 	School   string // the school it serves; "" any
 	CA       string // PEM of a campus CA to trust besides the system's; "" none
+	// CodePrefix starts the kiosk's receipt codes from the enrolment on
+	// ("" keeps the one it has).
+	CodePrefix string
 }
 
 // Setting keys of the server configuration and the sync cursors.
@@ -45,6 +48,9 @@ func (s *Store) SetServerConfig(ctx context.Context, c ServerConfig) error {
 		if err := s.SetSetting(ctx, kv[0], kv[1]); err != nil {
 			return err
 		}
+	}
+	if err := s.setCodePrefix(ctx, c.CodePrefix); err != nil {
+		return fmt.Errorf("store: set server config: %w", err)
 	}
 	return s.Audit(ctx, "assistant", "server.enrol", "device "+c.DeviceID)
 }

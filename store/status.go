@@ -35,18 +35,19 @@ func (s *Store) putStatusTx(ctx context.Context, q execer, rec app.StatusRecord)
 		return err
 	}
 	_, err = q.ExecContext(ctx, `
-		INSERT INTO statuses (submission_id, number_hash, number_enc, status, reason, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)
+		INSERT INTO statuses (submission_id, number_hash, number_enc, status, reason, updated_at, code)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (submission_id) DO UPDATE SET
 			number_hash = excluded.number_hash, number_enc = excluded.number_enc,
-			status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at
+			status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at,
+			code = CASE excluded.code WHEN '' THEN statuses.code ELSE excluded.code END
 		WHERE excluded.updated_at >= statuses.updated_at`,
 		rec.SubmissionID, s.c.lookup(number), sealed, string(rec.Status), rec.Reason,
-		formatTime(rec.UpdatedAt))
+		formatTime(rec.UpdatedAt), rec.Code)
 	return err
 }
 
-const statusColumns = "submission_id, number_enc, status, reason, updated_at FROM statuses"
+const statusColumns = "submission_id, number_enc, status, reason, updated_at, code FROM statuses"
 
 // FindStatus returns the most recently updated status of any submission
 // for the ID number; app.ErrNotFound if there is none.
@@ -75,7 +76,7 @@ func (s *Store) scanStatus(row scanner) (app.StatusRecord, error) {
 		status  string
 		updated string
 	)
-	if err := row.Scan(&rec.SubmissionID, &sealed, &status, &rec.Reason, &updated); err != nil {
+	if err := row.Scan(&rec.SubmissionID, &sealed, &status, &rec.Reason, &updated, &rec.Code); err != nil {
 		return app.StatusRecord{}, notFound(err)
 	}
 	rec.Status = app.Status(status)

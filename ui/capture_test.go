@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"gradphoto/api"
 	"gradphoto/app"
 	"gradphoto/camera"
 	"gradphoto/capture"
@@ -125,8 +126,8 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	var sess app.Session
 	l.run(func() {
 		sess = r.k.svc.Session()
-		if !strings.Contains(r.texts(), sess.SubmissionID) {
-			t.Error("receipt does not show the submission number")
+		if len(sess.Code) != api.CodeLen || !strings.Contains(r.texts(), api.FormatCode(sess.Code)) {
+			t.Errorf("receipt does not show the submission code %q", sess.Code)
 		}
 	})
 	ctx := context.Background()

@@ -11,27 +11,36 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"gradphoto/api"
 )
 
-// submittedReturn: the receipt goes back to Welcome by itself after this.
-const submittedReturn = 30 * time.Second
+// submittedReturn: the receipt goes back to Welcome by itself after this,
+// counting down on screen.
+const submittedReturn = 60 * time.Second
 
-// submittedScreen is the receipt: submission number, a QR code to check the
-// status from a phone, and what happens next.
+// submittedScreen is the receipt: the submission's short code, large, a QR
+// code to check the status from a phone, what happens next, a "done"
+// button and the seconds left before it closes by itself.
 type submittedScreen struct {
-	k     *shell
-	done  *widget.Button
-	timer *time.Timer
+	k         *shell
+	done      *widget.Button
+	countdown *canvas.Text
+	left      time.Duration // before the receipt closes
+	stop      chan struct{} // closes the countdown's ticker
 }
 
 func (s *submittedScreen) content() fyne.CanvasObject {
 	sess := s.k.svc.Session()
 	s.done = touchButton(lang.L("submitted.done"), true, s.onDone)
 	s.done.Icon = theme.HomeIcon()
-	number := text(sess.SubmissionID, 26, colPrimary, true)
+	code := text(api.FormatCode(sess.Code), 56, colPrimary, true)
+	code.TextStyle.Monospace = true
+	s.countdown = text("", 20, colMuted, false)
+	s.showLeft()
 	info := container.NewVBox(
 		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), heading(lang.L("submitted.title"))),
-		label(lang.L("submitted.number")), number,
+		label(lang.L("submitted.number")), code, paragraph(lang.L("submitted.keep_code")),
 		paragraph(lang.L("submitted.next")),
 		paragraph(lang.L(paymentKey(sess.Payment))),
 	)
@@ -41,8 +50,17 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 	} else {
 		info.Add(paragraph(lang.L("submitted.no_qr")))
 	}
-	return container.NewBorder(nil, buttonRow(nil, s.done), nil, nil,
-		card(container.NewBorder(nil, nil, nil, qr, info)))
+	return container.NewBorder(nil, buttonRow([]fyne.CanvasObject{container.NewCenter(s.countdown)}, s.done),
+		nil, nil, container.NewVScroll(card(container.NewBorder(nil, nil, nil, qr, info))))
+}
+
+// showLeft writes the seconds left on the countdown line.
+func (s *submittedScreen) showLeft() {
+	if s.countdown == nil {
+		return
+	}
+	s.countdown.Text = lang.L("submitted.closing", map[string]any{"Seconds": int(s.left.Round(time.Second) / time.Second)})
+	s.countdown.Refresh()
 }
 
 // statusQR is the QR code of the status page of a submission.
@@ -58,21 +76,48 @@ func statusQR(url string) fyne.CanvasObject {
 	return c
 }
 
-// enter starts the automatic return to Welcome.
+// enter starts the countdown to the automatic return to Welcome.
 func (s *submittedScreen) enter() {
 	id := s.k.svc.Session().ID
-	s.timer = time.AfterFunc(submittedReturn, func() {
-		uiDo(func() {
-			if cur := s.k.svc.Session(); cur.ID == id {
-				s.onDone()
+	s.left = submittedReturn
+	s.showLeft()
+	stop := make(chan struct{})
+	s.stop = stop
+	tick := time.NewTicker(countdownTick)
+	go func() {
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				uiDo(func() { s.onTick(id, stop) })
 			}
-		})
-	})
+		}
+	}()
+}
+
+// countdownTick is how often the receipt's countdown moves (a variable for
+// the tests).
+var countdownTick = time.Second
+
+// onTick counts a second down, and closes the receipt at zero; a tick of a
+// receipt already left does nothing.
+func (s *submittedScreen) onTick(id string, stop chan struct{}) {
+	if s.stop != stop || s.k.svc.Session().ID != id {
+		return
+	}
+	s.left -= time.Second
+	s.showLeft()
+	if s.left <= 0 {
+		s.onDone()
+	}
 }
 
 func (s *submittedScreen) leave() {
-	if s.timer != nil {
-		s.timer.Stop()
+	if s.stop != nil {
+		close(s.stop)
+		s.stop = nil
 	}
 }
 

@@ -55,7 +55,7 @@ func text(s string, size float32, c color.Color, bold bool) *canvas.Text {
 
 // paragraph is wrapping body text.
 func paragraph(s string) *widget.Label {
-	l := widget.NewLabel(s)
+	l := widget.NewLabel(phraseBreaks(s))
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }

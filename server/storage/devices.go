@@ -5,14 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"gradphoto/api"
 )
 
 // Device is an enrolled kiosk.
 type Device struct {
-	ID        string
-	School    string // the school it serves; "" any
-	Name      string
-	CreatedAt time.Time
+	ID         string
+	School     string // the school it serves; "" any
+	Name       string
+	CodePrefix string // the first characters of its receipt codes (api.CodePrefix)
+	CreatedAt  time.Time
 }
 
 // AddEnrolCode stores a one-time enrolment code (its hash) for school,
@@ -46,8 +49,15 @@ func (db *DB) Enrol(ctx context.Context, codeHash []byte, d Device, tokenHash []
 			formatTime(d.CreatedAt), d.ID, codeHash); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, token_hash, school, name, created_at)
-			VALUES (?, ?, ?, ?, ?)`, d.ID, tokenHash, d.School, d.Name, formatTime(d.CreatedAt))
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM devices").Scan(&n); err != nil {
+			return err
+		}
+		if d.CodePrefix, err = api.CodePrefix(n); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, token_hash, school, name, code_prefix, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, d.ID, tokenHash, d.School, d.Name, d.CodePrefix, formatTime(d.CreatedAt))
 		return err
 	})
 	if err != nil {
