@@ -18,4 +18,9 @@ var (
 	ErrConsentRequired = errors.New("consent required")
 	// ErrIdentityIncomplete: number, name or ID-card photos are missing.
 	ErrIdentityIncomplete = errors.New("identity incomplete")
+	// ErrNotVerified: the status look-up's second question was not answered
+	// (or answered wrong): only the status itself may be shown.
+	ErrNotVerified = errors.New("not verified")
+	// ErrTooManyTries: the second question was answered wrong too often.
+	ErrTooManyTries = errors.New("too many tries")
 )

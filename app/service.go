@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -366,6 +368,63 @@ func (svc *Service) LookupStatus(ctx context.Context, doc DocType, number string
 		return m.ShowStatus(rec)
 	})
 	return rec, err
+}
+
+// VerifyStatus answers the status look-up's second question, which only the
+// graduate can: the receipt code of the submission found, or the last 4
+// characters of their student number on the roster. A wrong answer gives
+// ErrNotVerified (counted), the last allowed one ErrTooManyTries (audited).
+func (svc *Service) VerifyStatus(ctx context.Context, answer string) error {
+	s := svc.Session()
+	if s.Step != StepStatus || s.Prior == nil || s.Identity == nil {
+		return fmt.Errorf("app: verify status: %w: no submission looked up", ErrIllegalTransition)
+	}
+	right, err := svc.rightAnswer(ctx, s, answer)
+	if err != nil {
+		return fmt.Errorf("app: verify status: %w", err)
+	}
+	var outcome error
+	err = svc.do(ctx, "verify status", func(m *Machine) error {
+		outcome = m.Verify(right)
+		if errors.Is(outcome, ErrNotVerified) || errors.Is(outcome, ErrTooManyTries) {
+			return nil // the count is kept
+		}
+		return outcome
+	})
+	if err != nil {
+		return err
+	}
+	if errors.Is(outcome, ErrTooManyTries) {
+		_ = svc.audit(ctx, "status.too_many_tries", "")
+	}
+	if outcome != nil {
+		return fmt.Errorf("app: verify status: %w", outcome)
+	}
+	return nil
+}
+
+// rightAnswer compares answer with the receipt code and the student
+// number's last 4 characters, ignoring case, spaces and hyphens.
+func (svc *Service) rightAnswer(ctx context.Context, s Session, answer string) (bool, error) {
+	a := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(answer))
+	if a == "" {
+		return false, nil
+	}
+	if s.Prior.Code != "" && subtle.ConstantTimeCompare([]byte(a), []byte(s.Prior.Code)) == 1 {
+		return true, nil
+	}
+	e, err := svc.d.Roster.FindRoster(ctx, s.Identity.Number)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	no := strings.ToUpper(NormalizeNumber(e.StudentNo))
+	if len(no) < 4 || len(a) != 4 {
+		return false, nil
+	}
+	return subtle.ConstantTimeCompare([]byte(a), []byte(no[len(no)-4:])) == 1, nil
 }
 
 // RetakeRejected starts the free retake of a rejected submission.

@@ -196,16 +196,18 @@ const (
 
 var numRejected = withCheck("44030519990315002") // 李四, rejected earlier
 
+const studentNoRejected = "2023-0417" // 李四's student number (last 4: 0417)
+
 func newRig(t *testing.T, p app.Policy) *rig {
 	t.Helper()
 	r := &rig{
 		roster: &memRoster{entries: map[string]app.RosterEntry{
 			numOnRoster: rosterZS,
-			numRejected: {Doc: app.DocResidentID, Number: numRejected, Name: "李四", School: "北京大学", GradYear: 2027},
+			numRejected: {Doc: app.DocResidentID, Number: numRejected, Name: "李四", StudentNo: studentNoRejected, School: "北京大学", GradYear: 2027},
 			numApproved: {Doc: app.DocHKMOPermit, Number: numApproved, Name: "陈大文", School: "北京大学", GradYear: 2027, Prepaid: true},
 		}},
 		statuses: &memStatuses{records: map[string]app.StatusRecord{
-			numRejected: {SubmissionID: "sub-r", Number: numRejected, Status: app.StatusRejected, Reason: "背景不纯净"},
+			numRejected: {SubmissionID: "sub-r", Number: numRejected, Status: app.StatusRejected, Reason: "背景不纯净", Code: "ABCD2345"},
 			numApproved: {SubmissionID: "sub-a", Number: numApproved, Status: app.StatusApproved},
 		}},
 		sessions: &memSessions{saved: map[string]app.Session{}, ended: map[string]ending{}},
@@ -495,6 +497,13 @@ func TestServiceLookupStatusRejectedRetake(t *testing.T) {
 	if s.Step != app.StepStatus || s.Identity == nil || s.Identity.Number != numRejected || s.Prior == nil {
 		t.Fatalf("after look-up: %+v", s)
 	}
+	wantServiceErr(t, r.k.RetakeRejected(ctx), app.ErrNotVerified)
+	wantServiceErr(t, r.k.VerifyStatus(ctx, "0000"), app.ErrNotVerified)
+	wantServiceErr(t, r.k.VerifyStatus(ctx, ""), app.ErrNotVerified)
+	if got := r.k.Session().WrongAnswers; got != 2 {
+		t.Errorf("wrong answers counted %d, want 2", got)
+	}
+	mustOK(t, r.k.VerifyStatus(ctx, studentNoRejected[len(studentNoRejected)-4:]))
 	mustOK(t, r.k.RetakeRejected(ctx))
 	saved, _ := r.sessions.get(s.ID)
 	if saved.Step != app.StepCapture || saved.Payment != app.PaymentRetake || !saved.Retake {
@@ -706,5 +715,31 @@ func TestServiceConfirmStoreError(t *testing.T) {
 	wantServiceErr(t, err, r.captures.err)
 	if s := r.k.Session(); s.Step != app.StepConfirm || s.SubmissionID != "" {
 		t.Errorf("failed confirm moved the session: %+v", s)
+	}
+}
+
+// The receipt code answers the second question too, typed loosely; the
+// last allowed wrong answer ends the look-up and is audited.
+func TestServiceVerifyStatusByCode(t *testing.T) {
+	r := newRig(t, app.Policy{})
+	mustOK(t, r.k.OpenStatus(ctx))
+	_, err := r.k.LookupStatus(ctx, app.DocResidentID, numRejected)
+	mustOK(t, err)
+	mustOK(t, r.k.VerifyStatus(ctx, "abcd-2345"))
+	if !r.k.Session().Verified {
+		t.Fatal("not verified by the receipt code")
+	}
+
+	r = newRig(t, app.Policy{})
+	mustOK(t, r.k.OpenStatus(ctx))
+	_, err = r.k.LookupStatus(ctx, app.DocResidentID, numRejected)
+	mustOK(t, err)
+	for i := 1; i < app.MaxWrongAnswers; i++ {
+		wantServiceErr(t, r.k.VerifyStatus(ctx, "ZZZZ9999"), app.ErrNotVerified)
+	}
+	wantServiceErr(t, r.k.VerifyStatus(ctx, "ZZZZ9999"), app.ErrTooManyTries)
+	wantServiceErr(t, r.k.VerifyStatus(ctx, "ABCD2345"), app.ErrTooManyTries)
+	if got := r.audit.all(); len(got) == 0 || got[len(got)-1].action != "status.too_many_tries" {
+		t.Errorf("too many tries not audited: %+v", got)
 	}
 }

@@ -112,6 +112,12 @@ type Session struct {
 	StatusToken  string // opens the graduate's status page (the receipt's QR); set at Confirm
 	Code         string // the receipt code (8 characters, unique across kiosks); set at Confirm
 	Retake       bool   // this session retakes a rejected photo
+
+	// Verified: at the status look-up, the graduate answered the second
+	// question (the receipt code or the student number's last 4), so more
+	// than the status may be shown; WrongAnswers counts the wrong answers.
+	Verified     bool
+	WrongAnswers int
 }
 
 // Eligibility is the outcome of matching an identity against the roster.
@@ -501,12 +507,20 @@ func (m *Machine) Finish() (Session, error) {
 	return m.Reset(), nil
 }
 
+// MaxWrongAnswers: the look-up's second question may be answered wrong
+// this many times; then the look-up ends.
+const MaxWrongAnswers = 5
+
 // ShowStatus records what the status look-up found (nil: no submission).
+// A new look-up must be verified again.
 func (m *Machine) ShowStatus(rec *StatusRecord) error {
 	if err := m.expect("show status", StepStatus); err != nil {
 		return err
 	}
-	m.s.Prior = clonePtr(rec)
+	if m.s.WrongAnswers >= MaxWrongAnswers {
+		return ErrTooManyTries
+	}
+	m.s.Prior, m.s.Verified = clonePtr(rec), false
 	m.s.UpdatedAt = m.now().UTC()
 	return nil
 }
@@ -525,9 +539,36 @@ func (m *Machine) RetakeRejected() error {
 		return ErrLocked
 	case m.s.Prior.Status != StatusRejected:
 		return fmt.Errorf("%w: submission is %s", ErrIllegalTransition, m.s.Prior.Status)
+	case !m.s.Verified:
+		return ErrNotVerified
 	}
 	m.s.Eligibility, m.s.Payment, m.s.Retake = EligibilityOK, PaymentRetake, true
 	m.move(StepCapture)
+	return nil
+}
+
+// Verify records the answer to the look-up's second question: right
+// (verified) or wrong (counted; ErrNotVerified, or ErrTooManyTries once
+// MaxWrongAnswers are spent).
+func (m *Machine) Verify(right bool) error {
+	if err := m.expect("verify", StepStatus); err != nil {
+		return err
+	}
+	if m.s.Prior == nil {
+		return fmt.Errorf("%w: no submission looked up", ErrIllegalTransition)
+	}
+	if m.s.WrongAnswers >= MaxWrongAnswers {
+		return ErrTooManyTries
+	}
+	m.s.UpdatedAt = m.now().UTC()
+	if !right {
+		m.s.WrongAnswers++
+		if m.s.WrongAnswers >= MaxWrongAnswers {
+			return ErrTooManyTries
+		}
+		return ErrNotVerified
+	}
+	m.s.Verified = true
 	return nil
 }
 

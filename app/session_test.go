@@ -71,7 +71,12 @@ func pathTo(step app.Step) []func(*app.Machine) error {
 		return []func(*app.Machine) error{
 			(*app.Machine).OpenStatus,
 			func(m *app.Machine) error { return m.SetIdentity(zhangSan) },
-			func(m *app.Machine) error { return m.ShowStatus(record(app.StatusRejected)) },
+			func(m *app.Machine) error {
+				if err := m.ShowStatus(record(app.StatusRejected)); err != nil {
+					return err
+				}
+				return m.Verify(true)
+			},
 		}
 	}
 	flow := []func(*app.Machine) error{
@@ -161,6 +166,7 @@ var events = []event{
 	{"finish", func(m *app.Machine) error { _, err := m.Finish(); return err }},
 	{"show status", func(m *app.Machine) error { return m.ShowStatus(record(app.StatusRejected)) }},
 	{"retake rejected", (*app.Machine).RetakeRejected},
+	{"verify", func(m *app.Machine) error { return m.Verify(true) }},
 	{"back", (*app.Machine).Back},
 }
 
@@ -197,6 +203,7 @@ var legal = []struct {
 	{app.StepStatus, "set identity", app.StepStatus},
 	{app.StepStatus, "show status", app.StepStatus},
 	{app.StepStatus, "retake rejected", app.StepCapture},
+	{app.StepStatus, "verify", app.StepStatus},
 	{app.StepStatus, "back", app.StepWelcome},
 }
 
@@ -655,6 +662,16 @@ func TestStatusLookupRetake(t *testing.T) {
 	if err := m.ShowStatus(record(app.StatusRejected)); err != nil {
 		t.Fatal(err)
 	}
+	// More than the status needs the second question answered.
+	if err := m.RetakeRejected(); !errors.Is(err, app.ErrNotVerified) {
+		t.Errorf("retake before the second question: %v, want ErrNotVerified", err)
+	}
+	if err := m.Verify(false); !errors.Is(err, app.ErrNotVerified) {
+		t.Errorf("a wrong answer: %v", err)
+	}
+	if err := m.Verify(true); err != nil {
+		t.Fatal(err)
+	}
 	if err := m.RetakeRejected(); err != nil {
 		t.Fatal(err)
 	}
@@ -862,6 +879,7 @@ func TestMachineDoesNotAliasCallersRecords(t *testing.T) {
 	_ = m.SetIdentity(zhangSan)
 	rec := record(app.StatusRejected)
 	_ = m.ShowStatus(rec)
+	_ = m.Verify(true)
 	rec.Status = app.StatusApproved
 	if err := m.RetakeRejected(); err != nil {
 		t.Errorf("retake after the caller reused its record: %v", err)
@@ -900,5 +918,28 @@ func TestStepNames(t *testing.T) {
 	}
 	if _, err := app.ParseStep("lobby"); err == nil {
 		t.Error("ParseStep(lobby) accepted")
+	}
+}
+
+// The second question may be answered wrong MaxWrongAnswers times; then
+// the look-up ends, and a new look-up in the same session is refused too.
+func TestVerifyTooManyTries(t *testing.T) {
+	m := newMachine(app.Policy{})
+	_ = m.OpenStatus()
+	_ = m.SetIdentity(zhangSan)
+	_ = m.ShowStatus(record(app.StatusRejected))
+	for i := 1; i < app.MaxWrongAnswers; i++ {
+		if err := m.Verify(false); !errors.Is(err, app.ErrNotVerified) {
+			t.Fatalf("wrong answer %d: %v", i, err)
+		}
+	}
+	if err := m.Verify(false); !errors.Is(err, app.ErrTooManyTries) {
+		t.Fatalf("last wrong answer: %v, want ErrTooManyTries", err)
+	}
+	if err := m.Verify(true); !errors.Is(err, app.ErrTooManyTries) || m.Session().Verified {
+		t.Errorf("a right answer after too many: %v", err)
+	}
+	if err := m.ShowStatus(record(app.StatusRejected)); !errors.Is(err, app.ErrTooManyTries) {
+		t.Errorf("a new look-up after too many: %v", err)
 	}
 }

@@ -218,8 +218,24 @@ func TestStatusLookupRejectedOffersRetake(t *testing.T) {
 	r.typeNumber(t, r.k.status.input, demoRejected.Number)
 	test.Tap(r.k.status.search)
 	shown := r.texts()
-	if !strings.Contains(shown, "未通过") || !strings.Contains(shown, "背景不是纯色") || r.k.status.retake == nil {
-		t.Fatalf("rejected status not shown with reason and retake:\n%s", shown)
+	// The status only, the number masked: the reason and the retake wait
+	// for the second question.
+	if !strings.Contains(shown, "未通过") || !strings.Contains(shown, app.MaskID(demoRejected.Number)) {
+		t.Fatalf("status or masked number missing:\n%s", shown)
+	}
+	if strings.Contains(shown, demoRejected.Number) || strings.Contains(shown, "背景不是纯色") || r.k.status.retake != nil {
+		t.Fatalf("more than the status shown before the second question:\n%s", shown)
+	}
+	r.typeNumber(t, r.k.status.answer, "9999")
+	test.Tap(r.k.status.verify)
+	if !strings.Contains(r.texts(), "不对，请再试一次") || r.k.status.retake != nil {
+		t.Fatalf("a wrong answer is not told, or lets the retake through:\n%s", r.texts())
+	}
+	r.typeNumber(t, r.k.status.answer, demoRejected.StudentNo[len(demoRejected.StudentNo)-4:])
+	test.Tap(r.k.status.verify)
+	shown = r.texts()
+	if !strings.Contains(shown, "背景不是纯色") || r.k.status.retake == nil || strings.Contains(shown, demoRejected.Number) {
+		t.Fatalf("after the right answer: reason and retake, number still masked:\n%s", shown)
 	}
 	test.Tap(r.k.status.retake)
 	r.wantStep(t, app.StepCapture)
@@ -235,6 +251,9 @@ func TestStatusLookupNone(t *testing.T) {
 	test.Tap(r.k.status.search)
 	if !strings.Contains(r.texts(), "没有找到您的提交记录") || r.k.status.retake != nil {
 		t.Error("no-submission message missing")
+	}
+	if strings.Contains(r.texts(), demoGraduate.Number) {
+		t.Error("the number stays on screen unmasked after the look-up")
 	}
 }
 

@@ -252,12 +252,17 @@ func (k *shell) act(call func(ctx context.Context) error) bool {
 // fail tells the graduate something went wrong on our side and logs it.
 func (k *shell) fail(err error) {
 	log.Print(err)
-	msg := widget.NewLabel(lang.L("error.system"))
-	msg.Wrapping = fyne.TextWrapWord
+	k.message(lang.L("error.title"), lang.L("error.system"))
+}
+
+// tell shows the graduate a notice they close with "OK".
+func (k *shell) tell(msg string) { k.message(lang.L("notice.title"), msg) }
+
+func (k *shell) message(title, msg string) {
 	var pop *widget.PopUp
 	ok := touchButton(lang.L("button.ok"), true, func() { pop.Hide() })
 	pop = widget.NewModalPopUp(card(container.NewVBox(
-		heading(lang.L("error.title")), atLeast(msg, 520, 0), sized(ok))), k.win.Canvas())
+		heading(title), atLeast(paragraph(msg), 520, 0), sized(ok))), k.win.Canvas())
 	pop.Show()
 }
 
