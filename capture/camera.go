@@ -43,12 +43,22 @@ type Camera interface {
 	StartFace(v View, ev FaceEvents) (FaceRun, error)
 	// StartCard starts the camera for one side of the ID card.
 	StartCard(side app.CardSide, v View, ev CardEvents) (Run, error)
+	// Probe opens the face camera for one frame and tells what it is (the
+	// start-up self-check); not while a run has the camera.
+	Probe() (Probe, error)
 	// DemoShot and DemoCard make what a run would, from the demo clips
 	// (for the demo screens).
 	DemoShot() (Shot, error)
 	DemoCard(side app.CardSide) ([]byte, error)
 	// Close stops the camera and frees the models.
 	Close()
+}
+
+// Probe is what the start-up self-check learns of the face camera.
+type Probe struct {
+	Name string      // the device or file
+	Size image.Point // the frames' size
+	Demo bool        // no webcam: the embedded demo clip plays instead
 }
 
 // Run is a camera at work for one screen. Stop ends it: the camera

@@ -1,6 +1,10 @@
 package capture
 
-import "gradphoto/spec"
+import (
+	"image"
+
+	"gradphoto/spec"
+)
 
 // Guide geometry: approximate, it is a guide.
 const (
@@ -10,14 +14,17 @@ const (
 
 // FaceGuide is the GuideFace geometry in view units (origin at the view's
 // top left) for a view of height viewH: the crop as tall as the frame, so
-// profile px map to view units by u = viewH / profile height.
+// profile px map to view units by u = viewH / profile height; the oval is
+// as big as the middle of the face sizes the distance check accepts
+// (spec.FaceSpan), so a face that fills it passes.
 type FaceGuide struct {
 	BandTop, BandBottom float64 // the eye-line band
 	CX, Top, W, H       float64 // the head oval: centre x, top, width, height
 }
 
-// FaceGuideFor places the face guide of profile p in a view of viewW×viewH.
-func FaceGuideFor(p spec.Profile, viewW, viewH float64) FaceGuide {
+// FaceGuideFor places the face guide of profile p in a view of viewW×viewH
+// showing frames of frame's size.
+func FaceGuideFor(p spec.Profile, frame image.Point, viewW, viewH float64) FaceGuide {
 	u := viewH / float64(max(1, p.Height))
 	eyeLo, eyeHi := float64(p.Height)*0.3, float64(p.Height)*0.5 // as imaging's eyeTarget
 	if p.EyeLine != nil {
@@ -27,16 +34,17 @@ func FaceGuideFor(p spec.Profile, viewW, viewH float64) FaceGuide {
 	if p.HeadTop != nil {
 		top = p.HeadTop.Mid()
 	}
+	if frame.X <= 0 || frame.Y <= 0 {
+		frame = image.Pt(int(viewW), int(viewH))
+	}
+	lo, hi, _ := p.FaceSpan(float64(frame.X), float64(frame.Y))
+	size := (lo + hi) / 2 * viewH / float64(frame.Y) // view units
 	var w, h float64
-	switch {
-	case p.FaceWidth != nil:
-		w = ovalWidthPerFace * p.FaceWidth.Mid() * u
+	if p.FaceWidth != nil {
+		w = ovalWidthPerFace * size
 		h = ovalHeightPerWidth * w
-	case p.HeadHeight != nil:
-		h = 1.05 * p.HeadHeight.Mid() * u
-		w = h / ovalHeightPerWidth
-	default:
-		h = 0.6 * viewH
+	} else {
+		h = 1.05 * size
 		w = h / ovalHeightPerWidth
 	}
 	return FaceGuide{BandTop: eyeLo * u, BandBottom: eyeHi * u, CX: viewW / 2, Top: top * u, W: w, H: h}

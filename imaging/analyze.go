@@ -115,8 +115,10 @@ func liveGeometry(f face.Face, p spec.Profile, w, h int) geometry {
 	g.scale = chooseScale(size, target)
 	// the crop is fully inside the frame when its longer relative side fits
 	fit := math.Min(g.frameH/float64(p.Height), g.frameW/float64(p.Width))
-	g.minW = target.Min * g.faceW / size
-	g.maxW = target.Max * fit * g.faceW / size
+	// the sizes the capture guide is drawn from (spec.FaceSpan), in face widths
+	lo, hi, _ := p.FaceSpan(g.frameW, g.frameH)
+	g.minW = lo * g.faceW / size
+	g.maxW = hi * g.faceW / size
 	// the height is judged at a scale whose crop fits the frame: a face too
 	// close fails the distance check, not this one too
 	yLo, yHi := eyeTarget(p)

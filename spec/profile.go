@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -234,4 +235,36 @@ func addProfiles(ps Profiles, fsys fs.FS, dir string) error {
 		ps[p.Name] = p
 	}
 	return nil
+}
+
+// FaceSpan is the face size, in frame px, that a camera frame of frameW ×
+// frameH must show for the profile: the face width, or the head height for
+// profiles that scale by it (see FaceScaledBy). The live distance check
+// accepts it and the capture guide draws its middle, so a face that fills
+// the guide passes the check. lo is the profile's smallest size (the photo
+// is never upscaled) and hi its largest that still lets the crop fit in the
+// frame. enough is false when the frame is too small for both (hi < lo): the
+// span then is the profile's range scaled to fit, and photos are upscaled;
+// the kiosk's start-up check reports such a camera to the assistant.
+func (p Profile) FaceSpan(frameW, frameH float64) (lo, hi float64, enough bool) {
+	target := p.FaceTarget()
+	fit := math.Min(frameH/float64(max(1, p.Height)), frameW/float64(max(1, p.Width)))
+	lo, hi = target.Min, target.Max*fit
+	if hi < lo {
+		return target.Min * fit, hi, false
+	}
+	return lo, hi, true
+}
+
+// FaceTarget is the range, in output px, of what scales the face: the face
+// width, else the head height, else the middle third of the photo's height.
+func (p Profile) FaceTarget() Range {
+	switch {
+	case p.FaceWidth != nil:
+		return *p.FaceWidth
+	case p.HeadHeight != nil:
+		return *p.HeadHeight
+	}
+	h := float64(p.Height)
+	return Range{Min: h * 0.45, Max: h * 0.6}
 }

@@ -38,10 +38,11 @@ type Options struct {
 
 // Store is GradPhoto's SQLite database. It is safe for concurrent use.
 type Store struct {
-	w   *sql.DB // the one writer connection
-	r   *sql.DB // read-only pool
-	c   *crypter
-	now func() time.Time
+	w    *sql.DB // the one writer connection
+	r    *sql.DB // read-only pool
+	c    *crypter
+	now  func() time.Time
+	path string // the database file
 }
 
 // DefaultPath is where the kiosk keeps its database:
@@ -78,7 +79,7 @@ func open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
-	s := &Store{now: opt.Now}
+	s := &Store{now: opt.Now, path: path}
 	if s.now == nil {
 		s.now = time.Now
 	}

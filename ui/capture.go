@@ -3,8 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
-	"gradphoto/spec"
 	"log"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,7 +12,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gradphoto/capture"
+	"gradphoto/spec"
 )
+
+// stuckAfter: with no countdown for this long, the capture screen tells
+// the graduate they can cancel or ask the assistant.
+var stuckAfter = 30 * time.Second
 
 // captureScreen is the live camera with the head-and-shoulders guide: it
 // shows what the capture run decides (one hint at a time, the countdown)
@@ -22,10 +27,15 @@ type captureScreen struct {
 	k        *shell
 	cam      camScreen
 	face     capture.FaceRun
-	busy     bool // shooting, standardising, storing
+	busy     bool      // shooting, standardising, storing
+	progress time.Time // the last countdown or shot; the stuck notice counts from it
+	stuck    bool      // the stuck notice shows
 	message  *widget.Label
 	shoot    *widget.Button
+	cancel   *widget.Button
 	stopPerf context.CancelFunc // ends the GRADPHOTO_PERF log
+
+	cancelDialog *cancelDialog // the last cancel dialog shown
 }
 
 func newCaptureScreen(k *shell) *captureScreen {
@@ -37,13 +47,17 @@ func (s *captureScreen) content() fyne.CanvasObject {
 		return paragraph(lang.L("capture.no_camera"))
 	}
 	s.shoot = touchButton(lang.L("capture.shoot"), false, s.onShoot)
+	s.cancel = touchButton(lang.L("capture.cancel"), false, s.onCancel)
 	s.message = paragraph(lang.L("capture.instructions"))
-	if s.busy {
+	switch {
+	case s.busy:
 		s.message.SetText(lang.L("capture.processing"))
 		s.shoot.Disable()
+	case s.stuck:
+		s.message.SetText(lang.L("capture.stuck"))
 	}
 	top := container.NewVBox(heading(lang.L("capture.title")), s.message)
-	return container.NewBorder(top, buttonRow(nil, s.shoot), nil, nil, s.cam.preview())
+	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.cancel}, s.shoot), nil, nil, s.cam.preview())
 }
 
 // enter starts the camera when the screen appears.
@@ -67,6 +81,7 @@ func (s *captureScreen) enter() {
 	if !started {
 		return
 	}
+	s.progress, s.stuck = time.Now(), false
 	s.k.win.Canvas().SetOnTypedKey(s.onKey)
 	var ctx context.Context
 	ctx, s.stopPerf = context.WithCancel(s.k.ctx)
@@ -107,10 +122,35 @@ func (s *captureScreen) onState(st capture.FaceState) {
 	v.setGuide(st.Guide)
 	v.setHint(lang.L(st.Hint))
 	v.setCountdown(st.Count)
-	if st.Count > 0 {
+	switch {
+	case st.Count > 0:
+		s.progress, s.stuck = time.Now(), false
 		s.message.SetText(lang.L("capture.instructions")) // no stale refusal over a new countdown
+	case !s.stuck && time.Since(s.progress) > stuckAfter:
+		s.stuck = true
+		s.message.SetText(lang.L("capture.stuck"))
 	}
 }
+
+// onCancel asks before it ends the session: a tap by mistake must not
+// throw away what the graduate did.
+func (s *captureScreen) onCancel() {
+	s.k.touch()
+	var pop *widget.PopUp
+	stay := touchButton(lang.L("capture.cancel_stay"), true, func() { pop.Hide(); s.k.touch() })
+	leave := touchButton(lang.L("capture.cancel_leave"), false, func() {
+		pop.Hide()
+		s.k.onHome()
+	})
+	s.cancelDialog = &cancelDialog{stay: stay, leave: leave}
+	pop = widget.NewModalPopUp(card(container.NewVBox(heading(lang.L("capture.cancel_title")),
+		atLeast(paragraph(lang.L("capture.cancel_text")), 520, 0), buttonRow([]fyne.CanvasObject{leave}, stay))),
+		s.k.win.Canvas())
+	pop.Show()
+}
+
+// cancelDialog holds the cancel dialog's buttons (tests tap them).
+type cancelDialog struct{ stay, leave *widget.Button }
 
 // onShoot is the assistant's button (or the space bar): shoot now.
 func (s *captureScreen) onShoot() {
@@ -138,6 +178,7 @@ func (s *captureScreen) onShot(gen int, sh capture.Shot, err error) {
 	}
 	s.cam.later(gen, func() {
 		s.setBusy(false)
+		s.progress, s.stuck = time.Now(), false
 		if err != nil {
 			s.refused(err)
 			return

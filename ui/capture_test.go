@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"gocv.io/x/gocv"
 
 	"gradphoto/api"
 	"gradphoto/app"
@@ -188,4 +189,52 @@ func TestCardsWithFileCamera(t *testing.T) {
 	if err != nil || len(img) == 0 {
 		t.Errorf("front image stored: %d bytes, %v", len(img), err)
 	}
+}
+
+// Nobody the camera can photograph (an empty room): after stuckAfter the
+// screen says so and points to "Cancel"; "Cancel" asks first, "keep going"
+// stays, "stop" goes back to Welcome and keeps nothing of the graduate.
+func TestCaptureCancelAndStuck(t *testing.T) {
+	l := startUILoop(t)
+	old := stuckAfter
+	stuckAfter = 300 * time.Millisecond
+	t.Cleanup(func() { stuckAfter = old })
+	empty := filepath.Join(t.TempDir(), "empty.mp4")
+	err := fixture.WriteClip(empty, 30, func(int) (gocv.Mat, error) {
+		return gocv.NewMatWithSizeFromScalar(gocv.NewScalar(200, 190, 180, 0), 720, 1280, gocv.MatTypeCV8UC3), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: empty})
+	l.run(func() {
+		r.walkToIdentity(t)
+		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+		test.Tap(r.k.identity.next)
+		test.Tap(r.k.eligibility.enter)
+	})
+	l.waitStep(t, r, app.StepCapture, 5*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var shown string
+		l.run(func() { shown = r.texts() })
+		if strings.Contains(shown, "一直拍不成") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no stuck notice:\n%s", shown)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var id string
+	l.run(func() {
+		id = r.k.svc.Session().ID
+		test.Tap(r.k.capture.cancel)
+		test.Tap(r.k.capture.cancelDialog.stay)
+		r.wantStep(t, app.StepCapture)
+		test.Tap(r.k.capture.cancel)
+		test.Tap(r.k.capture.cancelDialog.leave)
+		r.wantStep(t, app.StepWelcome)
+	})
+	r.wantNoPII(t, id)
 }

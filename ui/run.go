@@ -43,7 +43,8 @@ type Options struct {
 // appID is the kiosk's Fyne application id (as in FyneApp.toml).
 const appID = "cn.edu.gradphoto.kiosk"
 
-// warmUpAfter: the camera models load this long after start-up, so they
+// warmUpAfter: the self-check (and the models' loading) starts this long
+// after start-up, so they
 // do not slow the Welcome screen down.
 const warmUpAfter = 2 * time.Second
 
@@ -108,10 +109,6 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	}
 	cam := newCamera(capture.Config{Camera: o.Camera, Profile: profile})
 	defer cam.Close()
-	if o.Screen == "" {
-		// warm up once the Welcome screen is up, while the graduate reads it
-		time.AfterFunc(warmUpAfter, func() { cam.Load() })
-	}
 	cfg := config{Lang: o.Lang}
 	worker, err := remote.NewWorker(ctx, st)
 	switch {
@@ -132,6 +129,11 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	}
 	k.start(ctx)
 	defer k.stop()
+	if o.Screen == "" {
+		// once the Welcome screen is up: the models load while it is read
+		k.checking = true
+		time.AfterFunc(warmUpAfter, func() { k.startSelfCheck(st.Health) })
+	}
 	if worker != nil && o.Screen == "" {
 		k.worker = worker
 		worker.OnState = func(st remote.State) { uiDo(func() { k.onSync(st) }) }

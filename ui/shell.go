@@ -75,6 +75,9 @@ type shell struct {
 	syncBox *fyne.Container // the indicator in the top bar
 	worker  *remote.Worker  // nil: no server
 
+	checking bool       // the start-up self-check runs
+	check    *selfCheck // its outcome; nil until it is done (or never run)
+
 	welcome     *welcomeScreen
 	consent     *consentScreen
 	identity    *identityScreen

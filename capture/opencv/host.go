@@ -3,6 +3,7 @@ package opencv
 import (
 	"context"
 	"fmt"
+	"image"
 	"image/color"
 	"log"
 	"os"
@@ -113,23 +114,56 @@ func (h *Host) loadModels() error {
 // first webcam, else the demo clip (so the kiosk shows guidance on any
 // machine).
 func (h *Host) Source(p capture.Purpose) (camera.Source, error) {
+	src, _, err := h.source(p)
+	return src, err
+}
+
+// source is Source, and whether it fell back to the demo clip.
+func (h *Host) source(p capture.Purpose) (src camera.Source, demo bool, err error) {
 	if f, ok := h.cfg.Clips[p]; ok {
-		return camera.NewFile(f, kioskCamera), nil
+		return camera.NewFile(f, kioskCamera), false, nil
 	}
 	if h.cfg.Camera != "" {
-		return camera.Parse(h.cfg.Camera, kioskCamera)
+		src, err := camera.Parse(h.cfg.Camera, kioskCamera)
+		return src, false, err
 	}
 	if devs, err := camera.ListDevices(); err == nil && len(devs) > 0 {
-		return camera.NewDevice(devs[0].Path, kioskCamera), nil
+		return camera.NewDevice(devs[0].Path, kioskCamera), false, nil
 	}
 	path, err := camera.DemoClip(demoClips[p])
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	h.mu.Lock()
 	h.temp = append(h.temp, path)
 	h.mu.Unlock()
-	return camera.NewFile(path, kioskCamera), nil
+	return camera.NewFile(path, kioskCamera), true, nil
+}
+
+// Probe opens the face camera, reads one frame and closes it again.
+func (h *Host) Probe() (capture.Probe, error) {
+	h.mu.Lock()
+	busy := h.loop != nil
+	h.mu.Unlock()
+	if busy {
+		return capture.Probe{}, fmt.Errorf("capture: probe: the camera is in use")
+	}
+	src, demo, err := h.source(capture.PurposeFace)
+	if err != nil {
+		return capture.Probe{}, fmt.Errorf("capture: probe: %w", err)
+	}
+	defer src.Close()
+	p := capture.Probe{Name: src.Name(), Demo: demo}
+	if err := src.Open(); err != nil {
+		return p, fmt.Errorf("capture: probe %s: %w", p.Name, err)
+	}
+	f := gocv.NewMat()
+	defer f.Close()
+	if err := src.Read(&f); err != nil {
+		return p, fmt.Errorf("capture: probe %s: %w", p.Name, err)
+	}
+	p.Size = image.Pt(f.Cols(), f.Rows())
+	return p, nil
 }
 
 // start runs the camera for purpose p: every frame to view, the newest one

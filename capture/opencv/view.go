@@ -108,7 +108,7 @@ func (v *View) SetFrame(f camera.Frame) {
 	if err := v.convert(f.Img, b.img, code); err != nil {
 		return
 	}
-	v.drawGuide(b.img, colour, viewH)
+	v.drawGuide(b.img, src, colour, viewH)
 	b.seq, b.at = f.Seq, f.At
 
 	v.mu.Lock()

@@ -1,13 +1,14 @@
 package opencv
 
 import (
-	"gradphoto/capture"
-	"gradphoto/spec"
 	"image"
 	"image/color"
 	"math"
 
 	"gocv.io/x/gocv"
+
+	"gradphoto/capture"
+	"gradphoto/spec"
 )
 
 // Guide geometry: approximate, it is a guide.
@@ -25,6 +26,7 @@ const (
 // the band's rows, not OpenCV's thick anti-aliased curves every frame.
 type viewGuide struct {
 	size       image.Point // the buffer size it is for; zero: not made
+	frame      image.Point // the frame size it is for
 	stroke     int         // the stroke width in buffer px
 	bandTop    int         // rows [bandTop, bandBottom) get the translucent band
 	bandBottom int
@@ -45,15 +47,15 @@ func fixed(x float64) int { return int(math.Round(x * (1 << fixShift))) }
 
 // drawGuide draws the guide into img in colour c (v.conv held); viewH is
 // the view's height in layout units (0: not laid out yet).
-func (v *View) drawGuide(img *image.RGBA, c color.NRGBA, viewH float32) {
+func (v *View) drawGuide(img *image.RGBA, frame image.Point, c color.NRGBA, viewH float32) {
 	size := img.Rect.Size()
 	if viewH <= 0 {
 		viewH = 720
 	}
 	// guideStroke layout units, whatever the buffer's scale to the screen
 	stroke := max(2, int(math.Round(guideStroke*float64(size.Y)/float64(viewH))))
-	if v.guide.size != size || v.guide.stroke != stroke {
-		if err := v.guide.make(v.kind, v.profile, size, stroke); err != nil {
+	if v.guide.size != size || v.guide.stroke != stroke || v.guide.frame != frame {
+		if err := v.guide.make(v.kind, v.profile, frame, size, stroke); err != nil {
 			return
 		}
 	}
@@ -71,7 +73,7 @@ func (v *View) drawGuide(img *image.RGBA, c color.NRGBA, viewH float32) {
 }
 
 // make rasterises the guide of kind for a buffer of size.
-func (g *viewGuide) make(kind capture.GuideKind, p spec.Profile, size image.Point, stroke int) error {
+func (g *viewGuide) make(kind capture.GuideKind, p spec.Profile, frame, size image.Point, stroke int) error {
 	*g = viewGuide{strokes: g.strokes[:0]}
 	mask := gocv.NewMatWithSize(size.Y, size.X, gocv.MatTypeCV8UC1)
 	defer mask.Close()
@@ -79,7 +81,7 @@ func (g *viewGuide) make(kind capture.GuideKind, p spec.Profile, size image.Poin
 	if kind == capture.GuideCard {
 		drawCardGuide(&mask, size, stroke)
 	} else {
-		g.bandTop, g.bandBottom = drawFaceGuide(&mask, p, size, stroke)
+		g.bandTop, g.bandBottom = drawFaceGuide(&mask, p, frame, size, stroke)
 	}
 	cov, err := mask.DataPtrUint8()
 	if err != nil {
@@ -90,7 +92,7 @@ func (g *viewGuide) make(kind capture.GuideKind, p spec.Profile, size image.Poin
 			g.strokes = append(g.strokes, cover{off: int32(i * 4), cover: c})
 		}
 	}
-	g.size, g.stroke = size, stroke
+	g.size, g.stroke, g.frame = size, stroke, frame
 	return nil
 }
 
@@ -111,8 +113,8 @@ func drawCardGuide(mask *gocv.Mat, size image.Point, stroke int) {
 
 // drawFaceGuide draws the head oval, neck and shoulders and the eye-line
 // band's edges into mask; it returns the band's rows.
-func drawFaceGuide(mask *gocv.Mat, p spec.Profile, size image.Point, stroke int) (bandTop, bandBottom int) {
-	f := capture.FaceGuideFor(p, float64(size.X), float64(size.Y))
+func drawFaceGuide(mask *gocv.Mat, p spec.Profile, frame, size image.Point, stroke int) (bandTop, bandBottom int) {
+	f := capture.FaceGuideFor(p, frame, float64(size.X), float64(size.Y))
 	bandTop, bandBottom = int(math.Round(f.BandTop)), int(math.Round(f.BandBottom))
 	for _, y := range []int{bandTop, bandBottom} {
 		gocv.Line(mask, image.Pt(0, y), image.Pt(size.X, y), on, max(1, stroke/2))

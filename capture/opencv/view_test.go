@@ -217,18 +217,20 @@ func TestViewStatsWindow(t *testing.T) {
 
 // The guide from the chsi profile on a 720p frame painted 1:1 — 640 px
 // tall; eye line 200–300, head top 50–110, face width 180–300; s0 =
-// 640/720: band 225…337.5, head top 90, oval 310.5 × 450 centred — drawn
-// in the colour set from the next frame on.
+// 640/720: band 225…337.5, head top 90; the oval as wide as 1.15 × the
+// middle of the face widths the distance check takes (180…337.5 px), centred
+// — drawn in the colour set from the next frame on.
 func TestViewFaceGuide(t *testing.T) {
 	const s0 = 640.0 / 720
-	g := capture.FaceGuideFor(testProfile(t), 1280, 720)
+	const face = (180 + 300/s0) / 2
+	g := capture.FaceGuideFor(testProfile(t), image.Pt(1280, 720), 1280, 720)
 	for _, c := range []struct {
 		what      string
 		got, want float64
 	}{
 		{"band top", g.BandTop, 200 / s0}, {"band bottom", g.BandBottom, 300 / s0},
-		{"oval top", g.Top, 80 / s0}, {"oval width", g.W, 1.15 * 240 / s0},
-		{"oval height", g.H, 1.45 * 1.15 * 240 / s0}, {"oval centre", g.CX, 640},
+		{"oval top", g.Top, 80 / s0}, {"oval width", g.W, 1.15 * face},
+		{"oval height", g.H, 1.45 * 1.15 * face}, {"oval centre", g.CX, 640},
 	} {
 		if math.Abs(c.got-c.want) > 0.5 {
 			t.Errorf("%s = %.1f, want %.1f", c.what, c.got, c.want)
@@ -241,16 +243,27 @@ func TestViewFaceGuide(t *testing.T) {
 		v.SetColour(want)
 		v.SetFrame(frame(f, uint64(i+1)))
 		img := v.Paint(1280, 720)
-		fixture.WantPixel(t, img, 640, 90, want, "oval top")
-		fixture.WantPixel(t, img, 640-155, 315, want, "oval left")
-		fixture.WantPixel(t, img, 640+155, 315, want, "oval right")
-		fixture.WantPixel(t, img, 640, 540, want, "oval bottom")
+		a, b := g.W/2, g.H/2
+		at := func(x, y float64) (int, int) { return int(math.Round(x)), int(math.Round(y)) }
+		cy, neck, shoulders := g.Top+b, 0.55*a, g.Top+2*b+0.5*b
+		px, py := at(g.CX, g.Top)
+		fixture.WantPixel(t, img, px, py, want, "oval top")
+		px, py = at(g.CX-a, cy)
+		fixture.WantPixel(t, img, px, py, want, "oval left")
+		px, py = at(g.CX+a, cy)
+		fixture.WantPixel(t, img, px, py, want, "oval right")
+		px, py = at(g.CX, g.Top+2*b)
+		fixture.WantPixel(t, img, px, py, want, "oval bottom")
 		fixture.WantPixel(t, img, 100, 225, want, "band top edge")
 		fixture.WantPixel(t, img, 100, 337, want, "band bottom edge")
-		fixture.WantPixel(t, img, 640-85, 530, want, "left side of the neck")
-		fixture.WantPixel(t, img, 640+85, 530, want, "right side of the neck")
-		fixture.WantPixel(t, img, 640-85-271, 652, want, "left shoulder")
-		fixture.WantPixel(t, img, 640+85+271, 652, want, "right shoulder")
+		px, py = at(g.CX-neck, cy+0.9*b)
+		fixture.WantPixel(t, img, px, py, want, "left side of the neck")
+		px, py = at(g.CX+neck, cy+0.9*b)
+		fixture.WantPixel(t, img, px, py, want, "right side of the neck")
+		px, py = at(g.CX-neck-1.75*a, shoulders)
+		fixture.WantPixel(t, img, px, py, want, "left shoulder")
+		px, py = at(g.CX+neck+1.75*a, shoulders)
+		fixture.WantPixel(t, img, px, py, want, "right shoulder")
 		fixture.WantPixel(t, img, 100, 60, grey, "above the band")
 		fixture.WantPixel(t, img, 100, 400, grey, "below the band")
 		fixture.WantPixel(t, img, 640, 300, blend(grey, want, bandAlpha), "in the band, in the oval")
