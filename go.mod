@@ -15,6 +15,7 @@ require (
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/go-resty/resty/v2 v2.17.2
+	github.com/otiai10/gosseract/v2 v2.4.1
 )
 
 require (

@@ -10,6 +10,7 @@ packages=(
   xvfb xauth x11-utils imagemagick               # headless display for tests and screenshots
   fonts-droid-fallback                           # source of the embedded CJK font
   chromium-headless-shell                        # the reviewer pages' browser test (chromedp)
+  tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev  # reading the ID card (gosseract)
 )
 
 missing=()
