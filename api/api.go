@@ -124,21 +124,24 @@ type RosterPage struct {
 // rejection sends the same id with a new session and new photos, which
 // becomes the submission's next version.
 type Submission struct {
-	ID          string    `json:"id"`
-	SessionID   string    `json:"session_id"`
-	School      string    `json:"school"`
-	DocType     string    `json:"doc_type"`
-	Number      string    `json:"number"`
-	Name        string    `json:"name"`
-	StudentNo   string    `json:"student_no,omitempty"`
-	College     string    `json:"college,omitempty"`
-	Major       string    `json:"major,omitempty"`
-	Degree      string    `json:"degree,omitempty"`
-	GradYear    int       `json:"grad_year,omitempty"`
-	Payment     string    `json:"payment"`
-	OrderRef    string    `json:"order_ref,omitempty"`
-	Code        string    `json:"code,omitempty"` // the short code on the receipt
-	StatusToken string    `json:"status_token"`   // opens /s/{token}; the server keeps its hash
+	ID        string `json:"id"`
+	SessionID string `json:"session_id"`
+	School    string `json:"school"`
+	DocType   string `json:"doc_type"`
+	Number    string `json:"number"`
+	Name      string `json:"name"`
+	StudentNo string `json:"student_no,omitempty"`
+	College   string `json:"college,omitempty"`
+	Major     string `json:"major,omitempty"`
+	Degree    string `json:"degree,omitempty"`
+	GradYear  int    `json:"grad_year,omitempty"`
+	Payment   string `json:"payment"`
+	OrderRef  string `json:"order_ref,omitempty"`
+	Code      string `json:"code,omitempty"` // the short code on the receipt
+	// CardCheck: how the ID card read at the kiosk compared with the typed
+	// number and the roster's name ("number:match name:differs"; "" not read).
+	CardCheck   string    `json:"card_check,omitempty"`
+	StatusToken string    `json:"status_token"` // opens /s/{token}; the server keeps its hash
 	ConfirmedAt time.Time `json:"confirmed_at"`
 	// Reports are the check reports of the photos (JSON), by kind.
 	Reports map[string]RawJSON `json:"reports,omitempty"`

@@ -175,10 +175,11 @@ func (svc *Service) SubmitIdentity(ctx context.Context, doc DocType, number, nam
 }
 
 // AddCard stores a flattened document image (encrypted) and records it at
-// the Cards step.
+// the Cards step, or (the ID card's portrait side, read to fill in the
+// number) at Identity.
 func (svc *Service) AddCard(ctx context.Context, side CardSide, image []byte) error {
 	return svc.do(ctx, "add card", func(m *Machine) error {
-		if m.Step() != StepCards {
+		if m.Step() != StepCards && m.Step() != StepIdentity {
 			return m.illegal("add card")
 		}
 		id, err := svc.d.Captures.SaveDocument(ctx, m.s.ID, side, image)
@@ -187,6 +188,11 @@ func (svc *Service) AddCard(ctx context.Context, side CardSide, image []byte) er
 		}
 		return m.AddCard(side, id)
 	})
+}
+
+// SetCardCheck records how the ID card read by OCR compared.
+func (svc *Service) SetCardCheck(ctx context.Context, c CardCheck) error {
+	return svc.do(ctx, "set card check", func(m *Machine) error { return m.SetCardCheck(c) })
 }
 
 // CardsNeeded lists the document sides the session still has to photograph.

@@ -96,6 +96,8 @@ type Session struct {
 	Consent  *Consent
 	Identity *Identity
 	Cards    map[CardSide]string // document IDs of the captured card photos
+	// CardCheck: how the ID card read by OCR compared (the reviewer sees it).
+	CardCheck CardCheck
 
 	Roster      *RosterEntry  // the matched roster entry; nil until matched
 	Eligibility Eligibility   // outcome of the roster match
@@ -268,20 +270,30 @@ func (m *Machine) SetIdentity(id Identity) error {
 		return err
 	}
 	if m.s.Identity != nil && m.s.Identity.Number != id.Number {
-		m.s.Cards = nil
+		m.s.Cards, m.s.CardCheck = nil, CardCheck{}
 	}
 	m.s.Identity = &id
 	m.s.UpdatedAt = m.now().UTC()
 	return nil
 }
 
-// AddCard records a captured document photo at the Cards step.
+// AddCard records a captured document photo: at the Cards step any side
+// the document has; at Identity the portrait side of an ID card, read to
+// fill in the number.
 func (m *Machine) AddCard(side CardSide, documentID string) error {
-	if err := m.expect("add card", StepCards); err != nil {
+	if err := m.expect("add card", StepIdentity, StepCards); err != nil {
 		return err
 	}
-	if !slices.Contains(m.s.Identity.Doc.CardSides(), side) {
+	switch {
+	case m.s.Step == StepIdentity && side != CardFront:
+		return fmt.Errorf("add card: only the portrait side is read at identity, not %q", side)
+	case m.s.Step == StepCards && !slices.Contains(m.s.Identity.Doc.CardSides(), side):
 		return fmt.Errorf("add card: %s has no side %q", m.s.Identity.Doc, side)
+	}
+	if m.s.Step == StepIdentity {
+		// a portrait side read at Identity starts the identity over: the
+		// number about to be confirmed is this card's
+		m.s.Identity, m.s.CardCheck, m.s.Cards = nil, CardCheck{}, nil
 	}
 	if m.s.Cards == nil {
 		m.s.Cards = map[CardSide]string{}
@@ -366,6 +378,17 @@ func (m *Machine) EnterCapture() error {
 		return nil
 	}
 	m.move(StepService)
+	return nil
+}
+
+// SetCardCheck records how the ID card read by OCR compared, at Identity
+// (the number) or Eligibility (the name).
+func (m *Machine) SetCardCheck(c CardCheck) error {
+	if err := m.expect("set card check", StepIdentity, StepEligibility); err != nil {
+		return err
+	}
+	m.s.CardCheck = c
+	m.s.UpdatedAt = m.now().UTC()
 	return nil
 }
 

@@ -147,8 +147,10 @@ var events = []event{
 	{"set eligibility", func(m *app.Machine) error { _, err := m.SetEligibility(&rosterZS, nil); return err }},
 	{"enter capture", (*app.Machine).EnterCapture},
 	{"cards done", func(m *app.Machine) error {
-		// both sides photographed, then on (at another step the first
-		// AddCard is refused and nothing changes)
+		// both sides photographed, then on
+		if m.Step() != app.StepCards {
+			return m.CardsDone()
+		}
 		if err := m.AddCard(app.CardFront, "doc-front-9"); err != nil {
 			return err
 		}
@@ -167,6 +169,9 @@ var events = []event{
 	{"show status", func(m *app.Machine) error { return m.ShowStatus(record(app.StatusRejected)) }},
 	{"retake rejected", (*app.Machine).RetakeRejected},
 	{"verify", func(m *app.Machine) error { return m.Verify(true) }},
+	{"set card check", func(m *app.Machine) error {
+		return m.SetCardCheck(app.CardCheck{Number: app.AgreeMatch, Name: app.AgreeDiffers})
+	}},
 	{"back", (*app.Machine).Back},
 }
 
@@ -183,6 +188,9 @@ var legal = []struct {
 	{app.StepConsent, "back", app.StepWelcome},
 	{app.StepIdentity, "set identity", app.StepIdentity},
 	{app.StepIdentity, "submit identity", app.StepEligibility},
+	{app.StepIdentity, "add card", app.StepIdentity},
+	{app.StepIdentity, "set card check", app.StepIdentity},
+	{app.StepEligibility, "set card check", app.StepEligibility},
 	{app.StepIdentity, "back", app.StepConsent},
 	{app.StepEligibility, "set eligibility", app.StepEligibility},
 	{app.StepEligibility, "enter capture", app.StepCards},
@@ -941,5 +949,41 @@ func TestVerifyTooManyTries(t *testing.T) {
 	}
 	if err := m.ShowStatus(record(app.StatusRejected)); !errors.Is(err, app.ErrTooManyTries) {
 		t.Errorf("a new look-up after too many: %v", err)
+	}
+}
+
+// The ID card's portrait side may be read at Identity (it fills in the
+// number); the emblem side waits for the Cards step, which then asks only
+// for what is missing. A new number forgets the card and its check.
+func TestCardReadAtIdentity(t *testing.T) {
+	m := at(t, app.Policy{RequireCards: true}, app.StepIdentity)
+	if err := m.AddCard(app.CardBack, "doc-back"); err == nil {
+		t.Error("the emblem side taken at Identity")
+	}
+	if err := m.AddCard(app.CardFront, "doc-front"); err != nil {
+		t.Fatal(err)
+	}
+	if s := m.Session(); s.Identity != nil {
+		t.Fatalf("a card read at Identity kept the earlier identity %+v", s.Identity)
+	}
+	if err := m.SetCardCheck(app.CardCheck{Number: app.AgreeMatch}); err != nil {
+		t.Fatal(err)
+	}
+	_ = m.SetIdentity(zhangSan) // the number as read and confirmed
+	if s := m.Session(); s.Cards[app.CardFront] != "doc-front" {
+		t.Fatalf("confirming the number forgot the card: %v", s.Cards)
+	}
+	_ = m.SubmitIdentity()
+	_, _ = m.SetEligibility(&rosterZS, nil)
+	_ = m.EnterCapture()
+	if got := m.CardsNeeded(); len(got) != 1 || got[0] != app.CardBack {
+		t.Fatalf("at Cards still needed %v, want [back]", got)
+	}
+	_ = m.Back()
+	_ = m.Back()
+	other := app.Identity{Doc: app.DocResidentID, Number: "11010519491231003" + string(app.CheckChar("11010519491231003"))}
+	_ = m.SetIdentity(other)
+	if s := m.Session(); len(s.Cards) != 0 || s.CardCheck != (app.CardCheck{}) {
+		t.Errorf("another number kept the card %v and its check %+v", s.Cards, s.CardCheck)
 	}
 }

@@ -43,6 +43,9 @@ type Camera interface {
 	StartFace(v View, ev FaceEvents) (FaceRun, error)
 	// StartCard starts the camera for one side of the ID card.
 	StartCard(side app.CardSide, v View, ev CardEvents) (Run, error)
+	// ReadCard reads the number and name off a flattened portrait side (a
+	// JPEG of a card run); a field it cannot read is "".
+	ReadCard(img []byte) (CardText, error)
 	// Probe opens the face camera for one frame and tells what it is (the
 	// start-up self-check); not while a run has the camera.
 	Probe() (Probe, error)
@@ -52,6 +55,13 @@ type Camera interface {
 	DemoCard(side app.CardSide) ([]byte, error)
 	// Close stops the camera and frees the models.
 	Close()
+}
+
+// CardText is what was read off an ID card's portrait side: as read, not
+// validated.
+type CardText struct {
+	Number string
+	Name   string
 }
 
 // Probe is what the start-up self-check learns of the face camera.

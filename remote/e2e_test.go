@@ -57,6 +57,10 @@ func TestSyncReviewRetakeEndToEnd(t *testing.T) {
 	if _, err := k.svc.LookupStatus(ctx, app.DocResidentID, rej.Number); err != nil {
 		t.Fatal(err)
 	}
+	// the receipt code, kept through the server's status updates
+	if err := k.svc.VerifyStatus(ctx, rej.Code); err != nil {
+		t.Fatalf("the receipt code %q: %v", rej.Code, err)
+	}
 	if err := k.svc.RetakeRejected(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -318,7 +318,7 @@ type photo struct {
 func submission(a store.Attempt) (api.Submission, []photo) {
 	s := a.Session
 	m := api.Submission{ID: s.SubmissionID, SessionID: s.ID, Payment: string(s.Payment), OrderRef: s.OrderRef,
-		Code: s.Code, StatusToken: s.StatusToken, ConfirmedAt: a.ConfirmedAt.UTC(), Reports: map[string]api.RawJSON{}}
+		Code: s.Code, CardCheck: s.CardCheck.String(), StatusToken: s.StatusToken, ConfirmedAt: a.ConfirmedAt.UTC(), Reports: map[string]api.RawJSON{}}
 	if id := s.Identity; id != nil {
 		m.DocType, m.Number, m.Name = string(id.Doc), id.Number, id.Name
 	}

@@ -144,6 +144,7 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
 		VersionN                               int
 		Name, DocType, Number, School, College string
 		Major, Degree, GradYear, Payment       string
+		CardCheck                              string
 		HasStandard, HasRaw                    bool
 		StandardURL, RawURL, NextURL           string
 		Checks                                 []checkRow
@@ -152,6 +153,7 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
 		VersionN: sub.Version, Name: maskName(sub.Name), DocType: s.pages.message(lang, "doc."+sub.DocType),
 		Number: maskNumber(sub.Number), School: sub.School, College: sub.College, Major: sub.Major, Degree: sub.Degree,
 		Payment:     s.pages.message(lang, "payment."+sub.Payment),
+		CardCheck:   s.cardCheck(lang, sub.CardCheck),
 		StandardURL: photo(api.KindStandard), RawURL: photo(api.KindRaw)}
 	if sub.GradYear > 0 {
 		data.GradYear = strconv.Itoa(sub.GradYear)
@@ -341,4 +343,22 @@ func shortCode(s storage.Submission) string {
 		return s.Code
 	}
 	return s.ID[len(s.ID)-8:]
+}
+
+// cardCheck writes how the ID card read at the kiosk compared
+// (api.Submission.CardCheck) in words: "号码一致 · 姓名不一致".
+func (s *Server) cardCheck(lang, v string) string {
+	if v == "" {
+		return s.pages.message(lang, "card_check.none")
+	}
+	var out []string
+	for _, part := range strings.Fields(v) {
+		field, agreement, ok := strings.Cut(part, ":")
+		if !ok || (field != "number" && field != "name") ||
+			(agreement != "match" && agreement != "differs" && agreement != "unread") {
+			continue
+		}
+		out = append(out, s.pages.message(lang, "card_check."+field+"_"+agreement))
+	}
+	return strings.Join(out, " · ")
 }

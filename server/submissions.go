@@ -41,7 +41,7 @@ func checkSubmission(m api.Submission, pathID string) error {
 		return errors.New("confirmed_at is needed")
 	}
 	for _, f := range []string{m.School, m.DocType, m.Number, m.Name, m.StudentNo, m.College, m.Major,
-		m.Degree, m.Payment, m.OrderRef, m.Code} {
+		m.Degree, m.Payment, m.OrderRef, m.Code, m.CardCheck} {
 		if len(f) > 200 || !utf8.ValidString(f) {
 			return errors.New("a text field is over 200 bytes or not UTF-8")
 		}

@@ -26,14 +26,15 @@ type sessionRow struct {
 	retake                     bool
 	statusToken                string
 	code                       string
+	cardCheck                  string
 }
 
 const upsertSession = `
 INSERT INTO sessions (id, step, started_at, updated_at, consent_version, consent_at,
 	doc_type, number_hash, number_enc, name_enc, eligibility, roster_matched,
 	prior_submission_id, services, payment, order_ref, photo_id, standard_id,
-	submission_id, retake, status_token, code)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	submission_id, retake, status_token, code, card_check)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	step = excluded.step, started_at = excluded.started_at, updated_at = excluded.updated_at,
 	consent_version = excluded.consent_version, consent_at = excluded.consent_at,
@@ -43,7 +44,8 @@ ON CONFLICT (id) DO UPDATE SET
 	prior_submission_id = excluded.prior_submission_id, services = excluded.services,
 	payment = excluded.payment, order_ref = excluded.order_ref, photo_id = excluded.photo_id,
 	standard_id = excluded.standard_id, submission_id = excluded.submission_id,
-	retake = excluded.retake, status_token = excluded.status_token, code = excluded.code`
+	retake = excluded.retake, status_token = excluded.status_token, code = excluded.code,
+	card_check = excluded.card_check`
 
 // SaveSession writes the session as it stands (insert or update). The ID
 // number and name are stored encrypted, with the number's look-up hash.
@@ -64,7 +66,7 @@ func (s *Store) saveSession(ctx context.Context, q execer, sess app.Session) err
 	_, err = q.ExecContext(ctx, upsertSession, r.id, r.step, r.started, r.updated,
 		r.consentVersion, r.consentAt, r.doc, r.numberHash, r.number, r.name,
 		r.eligibility, r.rosterMatched, r.prior, r.services, r.payment, r.orderRef,
-		r.photo, r.standard, r.submitted, r.retake, r.statusToken, r.code)
+		r.photo, r.standard, r.submitted, r.retake, r.statusToken, r.code, r.cardCheck)
 	return err
 }
 
@@ -83,6 +85,7 @@ func (s *Store) sessionRow(sess app.Session) (sessionRow, error) {
 		services: string(services), payment: string(sess.Payment), orderRef: sess.OrderRef,
 		photo: sess.PhotoID, standard: sess.StandardID, submitted: sess.SubmissionID,
 		retake: sess.Retake, statusToken: sess.StatusToken, code: sess.Code,
+		cardCheck: sess.CardCheck.String(),
 	}
 	if c := sess.Consent; c != nil {
 		r.consentVersion = sql.NullString{String: c.Version, Valid: true}
@@ -221,14 +224,14 @@ func (s *Store) getSession(ctx context.Context, id string) (app.Session, error) 
 const selectSession = `SELECT id, step, started_at, updated_at, consent_version, consent_at,
 	doc_type, number_hash, number_enc, name_enc, eligibility, roster_matched,
 	prior_submission_id, services, payment, order_ref, photo_id, standard_id,
-	submission_id, retake, status_token, code FROM sessions WHERE id = ?`
+	submission_id, retake, status_token, code, card_check FROM sessions WHERE id = ?`
 
 func scanSession(row *sql.Row) (sessionRow, error) {
 	var r sessionRow
 	err := row.Scan(&r.id, &r.step, &r.started, &r.updated, &r.consentVersion, &r.consentAt,
 		&r.doc, &r.numberHash, &r.number, &r.name, &r.eligibility, &r.rosterMatched,
 		&r.prior, &r.services, &r.payment, &r.orderRef, &r.photo, &r.standard,
-		&r.submitted, &r.retake, &r.statusToken, &r.code)
+		&r.submitted, &r.retake, &r.statusToken, &r.code, &r.cardCheck)
 	return r, err
 }
 
@@ -240,7 +243,7 @@ func (s *Store) sessionFromRow(r sessionRow) (app.Session, error) {
 	sess := app.Session{ID: r.id, Step: step, Eligibility: app.Eligibility(r.eligibility),
 		Payment: app.Payment(r.payment), OrderRef: r.orderRef, PhotoID: r.photo,
 		StandardID: r.standard, SubmissionID: r.submitted, Retake: r.retake, StatusToken: r.statusToken,
-		Code: r.code}
+		Code: r.code, CardCheck: app.ParseCardCheck(r.cardCheck)}
 	if sess.StartedAt, err = parseTime(r.started); err != nil {
 		return app.Session{}, err
 	}

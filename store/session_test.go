@@ -51,6 +51,7 @@ func TestSessionRoundTrip(t *testing.T) {
 	sess.Cards = map[app.CardSide]string{app.CardFront: front2, app.CardBack: back}
 	sess.Roster, sess.Eligibility, sess.Prior = &e, app.EligibilityOK, &p
 	sess.Services, sess.Payment, sess.OrderRef = []string{"degree-photo", "extra-copy"}, app.PaymentRetake, "ord-1"
+	sess.Code, sess.CardCheck = "ABCD2345", app.CardCheck{Number: app.AgreeMatch, Name: app.AgreeDiffers}
 	sess.PhotoID, sess.StandardID, sess.SubmissionID, sess.Retake = "ph-1", "ph-2", "sub-1", true
 	if err := s.SaveSession(ctx, sess); err != nil {
 		t.Fatal(err)

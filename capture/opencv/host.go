@@ -15,6 +15,7 @@ import (
 	"gradphoto/capture"
 	"gradphoto/imaging"
 	"gradphoto/imaging/face"
+	"gradphoto/imaging/ocr"
 	"gradphoto/spec"
 )
 
@@ -48,6 +49,9 @@ type Host struct {
 
 	plateMu sync.Mutex
 	plate   *imaging.Plate // the empty backdrop as learnt so far
+
+	ocrMu sync.Mutex
+	ocr   *ocr.Reader // the ID card reader; nil until first used
 }
 
 var _ capture.Camera = (*Host)(nil)
@@ -228,6 +232,7 @@ func (h *Host) Close() {
 	h.plate.Close()
 	h.plate = nil
 	h.plateMu.Unlock()
+	h.closeOCR()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, p := range h.temp {

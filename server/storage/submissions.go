@@ -19,6 +19,7 @@ type Submission struct {
 	College, Major, Degree            string
 	GradYear                          int
 	Payment, OrderRef, Code           string
+	CardCheck                         string // api.Submission.CardCheck
 	Version                           int
 	SessionID                         string
 	Status, Reason, Reviewer          string
@@ -37,14 +38,14 @@ func (s Submission) State() api.SubmissionState {
 }
 
 const submissionColumns = `id, device_id, school, doc_type, number, name, student_no, college, major,
-	degree, grad_year, payment, order_ref, code, version, session_id, status, reason, reviewer,
+	degree, grad_year, payment, order_ref, code, card_check, version, session_id, status, reason, reviewer,
 	created_at, updated_at, COALESCE(submitted_at, '')`
 
 func scanSubmission(row interface{ Scan(...any) error }) (Submission, error) {
 	var s Submission
 	var created, updated, submitted string
 	err := row.Scan(&s.ID, &s.DeviceID, &s.School, &s.DocType, &s.Number, &s.Name, &s.StudentNo,
-		&s.College, &s.Major, &s.Degree, &s.GradYear, &s.Payment, &s.OrderRef, &s.Code, &s.Version,
+		&s.College, &s.Major, &s.Degree, &s.GradYear, &s.Payment, &s.OrderRef, &s.Code, &s.CardCheck, &s.Version,
 		&s.SessionID, &s.Status, &s.Reason, &s.Reviewer, &created, &updated, &submitted)
 	if err != nil {
 		return Submission{}, err
@@ -97,10 +98,10 @@ func (db *DB) PutSubmission(ctx context.Context, deviceID string, m api.Submissi
 func (db *DB) insertSubmission(ctx context.Context, tx *sql.Tx, deviceID string, m api.Submission, meta, metaHash []byte) error {
 	now := formatTime(db.now())
 	_, err := tx.ExecContext(ctx, `INSERT INTO submissions (id, device_id, school, doc_type, number, name,
-		student_no, college, major, degree, grad_year, payment, order_ref, code, token_hash, version,
-		session_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+		student_no, college, major, degree, grad_year, payment, order_ref, code, card_check, token_hash, version,
+		session_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
 		m.ID, deviceID, m.School, m.DocType, m.Number, m.Name, m.StudentNo, m.College, m.Major, m.Degree,
-		m.GradYear, m.Payment, m.OrderRef, m.Code, Hash(m.StatusToken), m.SessionID, api.StatusReceived, now, now)
+		m.GradYear, m.Payment, m.OrderRef, m.Code, m.CardCheck, Hash(m.StatusToken), m.SessionID, api.StatusReceived, now, now)
 	if isUnique(err) {
 		return fmt.Errorf("status token already used: %w", ErrConflict)
 	}
@@ -168,9 +169,10 @@ func updateFields(ctx context.Context, tx *sql.Tx, id string, m api.Submission, 
 		student_no = COALESCE(NULLIF(?, ''), student_no), college = COALESCE(NULLIF(?, ''), college),
 		major = COALESCE(NULLIF(?, ''), major), degree = COALESCE(NULLIF(?, ''), degree),
 		grad_year = CASE WHEN ? > 0 THEN ? ELSE grad_year END,
-		payment = ?, order_ref = ?, code = COALESCE(NULLIF(?, ''), code), updated_at = ? WHERE id = ?`,
+		payment = ?, order_ref = ?, code = COALESCE(NULLIF(?, ''), code),
+		card_check = COALESCE(NULLIF(?, ''), card_check), updated_at = ? WHERE id = ?`,
 		m.School, m.DocType, m.Number, m.Name, m.StudentNo, m.College, m.Major, m.Degree,
-		m.GradYear, m.GradYear, m.Payment, m.OrderRef, m.Code, now, id)
+		m.GradYear, m.GradYear, m.Payment, m.OrderRef, m.Code, m.CardCheck, now, id)
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"gradphoto/imaging/card"
+	"gradphoto/imaging/ocr"
 	"gradphoto/internal/fixture"
 )
 
@@ -21,6 +22,10 @@ const (
 	cardLen   = 4.0
 )
 
+// demoCard is the portrait side's text: the kiosk's demo graduate (ui's
+// demoGraduate), so the demo camera's card is read and found on the roster.
+var demoCard = fixture.CardText{Name: "李晓明", Number: "110105200303150014", Sex: "男"}
+
 // cardPose is the card at time t; back cards come from the other side.
 func cardPose(t float64, back bool) fixture.CardScene {
 	side := 1.0
@@ -28,6 +33,9 @@ func cardPose(t float64, back bool) fixture.CardScene {
 		side = -1
 	}
 	s := fixture.CardScene{Back: back, Hand: true, Surface: "wood", SurfaceSeed: 5, Noise: 2}
+	if !back {
+		s.Text = &demoCard
+	}
 	p := smooth(phase(t, tCardIn, tCardHeld-0.15))
 	s.DX = side * lerp(0.85, 0.02, p)
 	s.DY = lerp(0.8, 0.04, p)
@@ -89,9 +97,26 @@ func verifyCard(v *verifier, path string, back bool) bool {
 		minSharp, maxGlar = math.Inf(1), 0.0
 		bad               string
 	)
+	var rd *ocr.Reader
+	read := "not read"
+	if !back {
+		r, err := ocr.NewReader()
+		if err != nil {
+			fmt.Println("  FAIL", err)
+			return false
+		}
+		defer r.Close()
+		rd = r
+	}
+	readAt := int(math.Round((tCardHeld + tCardOut) / 2 * fps))
 	n, rate, size, err := readClip(path, func(i int, m gocv.Mat) {
 		t := float64(i) / fps
 		c, err := card.Find(m, faces)
+		if err == nil && rd != nil && i == readAt {
+			if f, err := rd.ReadFront(c.Image); err == nil {
+				read = f.Name + " " + f.Number
+			}
+		}
 		what := "found"
 		switch {
 		case err != nil:
@@ -135,6 +160,10 @@ func verifyCard(v *verifier, path string, back bool) bool {
 	ok = verdict(heldN > 0 && heldOK == heldN,
 		"held (%.1f–%.1f s): %d of %d frames found as the %s, sharpness ≥ %.0f (min %.0f), glare ≤ %.1f %% (max %.2f %%) %s",
 		tCardHeld, tCardOut, heldOK, heldN, want, card.MinSharpness, minSharp, 100*card.MaxGlare, 100*maxGlar, bad) && ok
+	if rd != nil {
+		wantRead := demoCard.Name + " " + demoCard.Number
+		ok = verdict(read == wantRead, "read at %.1f s: %q (want %q)", float64(readAt)/fps, read, wantRead) && ok
+	}
 	return ok
 }
 
