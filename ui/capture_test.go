@@ -153,9 +153,12 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	l.waitStep(t, r, app.StepWelcome, 5*time.Second)
 }
 
-// With ID-card photos required, the Cards step takes both sides from the
-// camera (here the demo clips) after the roster match, then the camera.
-func TestCardsWithFileCamera(t *testing.T) {
+// With ID-card photos required, a 居民身份证 starts at the camera: the
+// portrait side (the demo clip: the demo graduate's card) is read, the
+// number filled in and confirmed, the roster matched, the card's name
+// compared; then the Cards step asks only for the emblem side, then the
+// camera.
+func TestIdentityReadFromCardWithFileCamera(t *testing.T) {
 	l := startUILoop(t)
 	clips := map[capture.Purpose]string{}
 	for p, name := range map[capture.Purpose]string{capture.PurposeCardFront: "card-front.mp4", capture.PurposeCardBack: "card-back.mp4"} {
@@ -169,15 +172,41 @@ func TestCardsWithFileCamera(t *testing.T) {
 	r := newCamRig(t, l, app.Policy{RequireCards: true}, clips)
 	l.run(func() {
 		r.walkToIdentity(t)
-		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
-		test.Tap(r.k.identity.next)
-		r.wantStep(t, app.StepEligibility) // the roster before any photo
-		test.Tap(r.k.eligibility.enter)
-		if r.k.current != r.k.cards || r.k.cards.side != app.CardFront {
-			t.Fatalf("after the record: screen %T, want the card front", r.k.current)
+		if !r.k.identity.scanning || !strings.Contains(r.texts(), "请出示身份证人像面") {
+			t.Fatalf("a 居民身份证 does not start at the camera:\n%s", r.texts())
 		}
-		if !strings.Contains(r.texts(), "拍摄身份证人像面") {
-			t.Errorf("card front title missing:\n%s", r.texts())
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var number string
+		l.run(func() {
+			if !r.k.identity.scanning && !r.k.identity.reading {
+				number = r.k.identity.input.number
+			}
+		})
+		if number != "" {
+			if number != demoGraduate.Number {
+				t.Fatalf("read %q, want %q", number, demoGraduate.Number)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the card was not read")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	l.run(func() {
+		if !strings.Contains(r.texts(), "已从身份证读取号码") {
+			t.Errorf("no word about the reading:\n%s", r.texts())
+		}
+		test.Tap(r.k.identity.next)
+		r.wantStep(t, app.StepEligibility) // the roster before the other side
+		if !strings.Contains(r.texts(), "身份证上的姓名与名单一致") {
+			t.Errorf("the card's name not compared:\n%s", r.texts())
+		}
+		test.Tap(r.k.eligibility.enter)
+		if r.k.current != r.k.cards || r.k.cards.side != app.CardBack {
+			t.Fatalf("after the record: screen %T side %s, want the emblem side", r.k.current, r.k.cards.side)
 		}
 	})
 	l.waitStep(t, r, app.StepCapture, 60*time.Second)
@@ -185,9 +214,56 @@ func TestCardsWithFileCamera(t *testing.T) {
 	if s.Cards[app.CardFront] == "" || s.Cards[app.CardBack] == "" {
 		t.Fatalf("cards %v, want both sides", s.Cards)
 	}
+	if s.CardCheck != (app.CardCheck{Number: app.AgreeMatch, Name: app.AgreeMatch}) {
+		t.Errorf("card check %+v, want both matching", s.CardCheck)
+	}
 	img, err := r.st.Document(context.Background(), s.Cards[app.CardFront])
 	if err != nil || len(img) == 0 {
 		t.Errorf("front image stored: %d bytes, %v", len(img), err)
+	}
+}
+
+// A number changed to one that is not the card's is asked about: "use the
+// card's" puts the card's number back; "keep mine" goes on and tells the
+// reviewer.
+func TestIdentityNumberDiffersFromCard(t *testing.T) {
+	r := newRig(t, config{})
+	r.walkToIdentity(t)
+	id := r.k.identity
+	id.reading = true // as after a card was taken
+	id.onRead(capture.CardText{Number: demoGraduate.Number, Name: demoGraduate.Name}, nil)
+	if id.input.number != demoGraduate.Number {
+		t.Fatalf("the read number not filled in: %q", id.input.number)
+	}
+	test.Tap(id.input.keypad.button(keyClear))
+	r.typeNumber(t, id.input, demoRejected.Number)
+	test.Tap(id.next)
+	r.wantStep(t, app.StepIdentity)
+	if id.differs == nil || !strings.Contains(r.texts(), "号码与身份证上的不一致") {
+		t.Fatalf("no question about the differing number:\n%s", r.texts())
+	}
+	test.Tap(id.differs.useCard)
+	r.wantStep(t, app.StepEligibility)
+	if s := r.k.svc.Session(); s.Identity.Number != demoGraduate.Number || s.CardCheck.Number != app.AgreeMatch {
+		t.Errorf("after \"use the card's\": %+v, check %+v", s.Identity, s.CardCheck)
+	}
+
+	r2 := newRig(t, config{})
+	r2.walkToIdentity(t)
+	id = r2.k.identity
+	id.reading = true
+	id.onRead(capture.CardText{Number: demoGraduate.Number[:17] + "5"}, nil) // a misread: bad check character
+	if !strings.Contains(r2.texts(), "校验码不对") || !strings.Contains(r2.texts(), "没有读清") {
+		t.Errorf("a misread number is not flagged:\n%s", r2.texts())
+	}
+	test.Tap(id.next)
+	r2.wantStep(t, app.StepIdentity) // never passes
+	test.Tap(id.input.keypad.button(keyBackspace))
+	r2.typeNumber(t, id.input, "4")
+	test.Tap(id.next)
+	r2.wantStep(t, app.StepEligibility)
+	if s := r2.k.svc.Session(); s.CardCheck.Number != app.AgreeUnread {
+		t.Errorf("corrected misread: check %+v, want unread", s.CardCheck)
 	}
 }
 

@@ -18,6 +18,9 @@ var (
 	demoRejected = app.RosterEntry{Doc: app.DocResidentID, Number: demoNumber("31010420040822002"),
 		Name: "王芳", StudentNo: "2022030456", School: "华东示范大学", College: "外国语学院",
 		Major: "英语", Degree: "文学学士", GradYear: 2026, Prepaid: true}
+	demoPassport = app.RosterEntry{Doc: app.DocPassport, Number: "E12345678", Name: "Anna Schmidt",
+		StudentNo: "2022090007", School: "华东示范大学", College: "国际教育学院", Major: "汉语言",
+		Degree: "文学学士", GradYear: 2026}
 )
 
 func demoNumber(d17 string) string { return d17 + string(app.CheckChar(d17)) }
@@ -97,7 +100,7 @@ func openDemo(ctx context.Context, k *shell, st *store.Store, name string) error
 }
 
 func seedDemo(ctx context.Context, st *store.Store) error {
-	if _, err := st.ImportRoster(ctx, []app.RosterEntry{demoGraduate, demoRejected}); err != nil {
+	if _, err := st.ImportRoster(ctx, []app.RosterEntry{demoGraduate, demoRejected, demoPassport}); err != nil {
 		return err
 	}
 	return st.PutStatus(ctx, app.StatusRecord{SubmissionID: app.NewID(), Number: demoRejected.Number,

@@ -63,6 +63,14 @@ func (s *eligibilityScreen) matched(e app.RosterEntry) fyne.CanvasObject {
 	name := text(s.record["eligibility.name"], 48, colPrimary, true)
 	top := container.NewVBox(heading(lang.L("eligibility.found_title")), name,
 		paragraph(lang.L("eligibility.found_hint")))
+	if a := s.cardName(e); a != app.AgreeUnknown {
+		col := colSuccess
+		if a != app.AgreeMatch {
+			col = colWarning
+		}
+		msg := paragraph(lang.L("eligibility.card_name_" + string(a)))
+		top.Add(container.NewBorder(nil, nil, atLeast(canvasDot(col), 16, 16), nil, msg))
+	}
 	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.back}, s.enter), nil, nil,
 		container.NewVScroll(card(grid)))
 }
@@ -102,4 +110,28 @@ func (s *eligibilityScreen) notEligible(sess app.Session) fyne.CanvasObject {
 		container.NewVBox(layout.NewSpacer(), card(msg), layout.NewSpacer()))
 }
 
-func (s *eligibilityScreen) onEnter() { s.k.act(s.k.svc.EnterCaptureDeferred) }
+// cardName compares the name read off the ID card with the roster's
+// (AgreeUnknown when no card was read).
+func (s *eligibilityScreen) cardName(e app.RosterEntry) app.Agreement {
+	read := s.k.identity.read
+	if read == nil || e.Doc != app.DocResidentID {
+		return app.AgreeUnknown
+	}
+	return app.Compare(read.Name, e.Name, app.NormalizeName)
+}
+
+// onEnter records how the card's name compared, then on to the photos.
+func (s *eligibilityScreen) onEnter() {
+	sess := s.k.svc.Session()
+	if sess.Roster != nil {
+		if a := s.cardName(*sess.Roster); a != app.AgreeUnknown {
+			c := sess.CardCheck
+			c.Name = a
+			if err := s.k.svc.SetCardCheck(s.k.ctx, c); err != nil {
+				s.k.fail(err)
+				return
+			}
+		}
+	}
+	s.k.act(s.k.svc.EnterCaptureDeferred)
+}

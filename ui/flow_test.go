@@ -342,3 +342,37 @@ func TestNotEligibleLeavesNoPII(t *testing.T) {
 	r.wantStep(t, app.StepWelcome)
 	r.wantNoPII(t, id)
 }
+
+// A passport: the Latin keypad, no ID-card screen, no card stored; the
+// roster's name confirmed, then straight on towards the camera.
+func TestPassportPathWithoutCardScreens(t *testing.T) {
+	r := newRig(t, config{})
+	r.k = newShell(r.win, newService(r.st, app.Policy{RequireCards: true}), nil, config{})
+	r.walkToIdentity(t)
+	id := r.k.identity
+	test.Tap(id.input.docButtons[app.DocPassport])
+	test.Tap(id.input.keypad.button("ABC"))
+	test.Tap(id.input.keypad.button("E"))
+	test.Tap(id.input.keypad.button("123"))
+	r.typeNumber(t, id.input, demoPassport.Number[1:])
+	test.Tap(id.next)
+	r.wantStep(t, app.StepEligibility)
+	if !strings.Contains(r.texts(), app.MaskName(demoPassport.Name)) {
+		t.Errorf("the roster's name is not shown masked:\n%s", r.texts())
+	}
+	test.Tap(r.k.eligibility.enter)
+	r.wantStep(t, app.StepCapture)
+	s := r.k.svc.Session()
+	if len(s.Cards) != 0 || s.Identity.Name != demoPassport.Name {
+		t.Errorf("passport session: cards %v, identity %+v", s.Cards, s.Identity)
+	}
+	held, _, err := r.st.DocumentCounts(context.Background())
+	if err != nil || held != 0 {
+		t.Errorf("card images stored for a passport: %d, %v", held, err)
+	}
+	for _, st := range indicatorStages(r.k.svc.CardSteps()) {
+		if st.key == "steps.cards" {
+			t.Error("the step bar shows a document step for a passport")
+		}
+	}
+}

@@ -114,3 +114,6 @@ func (r *tapRow) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (r *tapRow) Tapped(*fyne.PointEvent) { r.onTap() }
+
+// canvasDot is a small filled circle: a status mark beside a line of text.
+func canvasDot(c color.Color) fyne.CanvasObject { return canvas.NewCircle(c) }
