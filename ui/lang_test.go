@@ -90,8 +90,12 @@ func usedKeys(t *testing.T) []string {
 	}
 	for _, id := range append(append([]spec.CheckID{}, spec.LiveOrder...), spec.CheckSize, spec.CheckFileSize,
 		spec.CheckDPI, spec.CheckFaceWidth, spec.CheckEyeLine, spec.CheckHeadTop, spec.CheckHeadHeight,
-		spec.CheckBgColour) {
-		keys["check."+string(id)] = true
+		spec.CheckBgColour, spec.CheckClean) {
+		keys["check."+string(id)+"_ok"] = true
+		keys["check."+string(id)+"_bad"] = true
+	}
+	for _, k := range unitKeys {
+		keys[k] = true
 	}
 	for _, p := range []app.Payment{app.PaymentNone, app.PaymentPending, app.PaymentPaid, app.PaymentSchool,
 		app.PaymentVoucher, app.PaymentCash, app.PaymentDeferred, app.PaymentRetake} {

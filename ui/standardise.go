@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"fmt"
-	"gradphoto/spec"
 	"image"
 	_ "image/jpeg" // decodes the photos shown
 
@@ -13,16 +12,20 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"gradphoto/spec"
 )
 
 // standardiseScreen shows the photo as taken and the standardised result
 // side by side with the check list; a result that fails a check cannot be
 // accepted.
 type standardiseScreen struct {
-	k      *shell
-	accept *widget.Button
-	retake *widget.Button
-	checks *fyne.Container
+	k       *shell
+	details bool // the check values show (for the assistant)
+	accept  *widget.Button
+	retake  *widget.Button
+	toggle  *widget.Button
+	checks  *fyne.Container
 }
 
 func (s *standardiseScreen) content() fyne.CanvasObject {
@@ -34,7 +37,14 @@ func (s *standardiseScreen) content() fyne.CanvasObject {
 		s.accept.Disable()
 		note.SetText(lang.L("standardise.failed"))
 	}
-	s.checks = checkList(sh.Report)
+	s.checks = checkList(sh.Report, s.details)
+	toggleKey := "standardise.show_details"
+	if s.details {
+		toggleKey = "standardise.hide_details"
+	}
+	s.toggle = widget.NewButton(lang.L(toggleKey), s.onToggleDetails)
+	s.toggle.Importance = widget.LowImportance
+	s.checks.Add(s.toggle)
 	photos := container.NewGridWithColumns(2,
 		labelled(lang.L("standardise.original"), photo(sh.Raw, 420, 320)),
 		labelled(lang.L("standardise.result"), photo(sh.Standard, 240, 320)))
@@ -59,28 +69,51 @@ func labelled(caption string, o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewBorder(label(caption), nil, nil, nil, o)
 }
 
-// checkList is every check of the report with its verdict, value and limits.
-func checkList(r spec.Report) *fyne.Container {
+// checkList is every check of the report as a plain sentence with its
+// verdict ("头部位置合适", "背景颜色：不合格"); with details, the measured
+// value and what is allowed under each, for the assistant.
+func checkList(r spec.Report, details bool) *fyne.Container {
 	list := container.NewVBox()
 	for _, c := range r.Checks {
-		icon, col := theme.ConfirmIcon(), colSuccess
+		icon, col, verdict := theme.ConfirmIcon(), colSuccess, "_ok"
 		if !c.Pass {
-			icon, col = theme.CancelIcon(), colError
+			icon, col, verdict = theme.CancelIcon(), colError, "_bad"
 		}
-		name := text(lang.L("check."+string(c.ID)), 22, col, !c.Pass)
-		detail := text(checkDetail(c), 18, colMuted, false)
-		list.Add(container.NewHBox(widget.NewIcon(icon), container.NewVBox(name, detail)))
+		lines := container.NewVBox(text(lang.L("check."+string(c.ID)+verdict), 22, col, !c.Pass))
+		if details {
+			lines.Add(text(checkDetail(c), 18, colMuted, false))
+		}
+		list.Add(container.NewHBox(widget.NewIcon(icon), lines))
 	}
 	return list
 }
 
-// checkDetail writes "251 (200–300) px from top".
+// checkDetail writes "251 px from the top (allowed 200–300)" in the
+// current language.
 func checkDetail(c spec.Check) string {
-	s := fmt.Sprintf("%g", c.Value)
-	if l := c.Limits(); l != "" {
-		s += " (" + l + ")"
+	unit := c.Unit
+	if k, ok := unitKeys[c.Unit]; ok {
+		unit = lang.L(k)
 	}
-	return s + " " + c.Unit
+	key := "check.detail"
+	if c.Limits() == "" {
+		key = "check.detail_free"
+	}
+	return lang.L(key, map[string]any{"Value": fmt.Sprintf("%g", c.Value), "Unit": unit, "Limits": c.Limits()})
+}
+
+// unitKeys translate the units the photo engine measures in.
+var unitKeys = map[string]string{
+	"px": "unit.px", "px wide": "unit.px_wide", "px from top": "unit.px_from_top",
+	"% of width": "unit.pct_width", "KB": "unit.kb", "dpi": "unit.dpi", "eyes open": "unit.eyes_open",
+	"faces": "unit.faces", "gradient": "unit.gradient", "ΔE": "unit.delta_e", "° roll": "unit.roll",
+}
+
+// onToggleDetails shows or hides the values under the checks.
+func (s *standardiseScreen) onToggleDetails() {
+	s.k.touch()
+	s.details = !s.details
+	s.k.show()
 }
 
 func (s *standardiseScreen) onAccept() {
