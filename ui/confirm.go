@@ -31,7 +31,7 @@ func (s *confirmScreen) content() fyne.CanvasObject {
 	}
 	if e := sess.Roster; e != nil {
 		who.Add(paragraph(e.School + " · " + e.College))
-		who.Add(paragraph(e.Major + " · " + e.Degree))
+		who.Add(paragraph(e.Major + " · " + s.k.degreeShown(e.Degree)))
 	}
 	warn := container.NewHBox(widget.NewIcon(theme.WarningIcon()), text(lang.L("confirm.warning"), 24, colError, true))
 	body := container.NewGridWithColumns(2, photo(s.k.shot.Standard, 300, 400),

@@ -55,5 +55,5 @@ func (s *consentScreen) onAccept() {
 
 func (s *consentScreen) onDecline() {
 	s.k.act(s.k.svc.DeclineConsent)
-	s.k.clear(s.k.lang)
+	s.k.clear()
 }

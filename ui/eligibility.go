@@ -41,7 +41,7 @@ func (s *eligibilityScreen) matched(e app.RosterEntry) fyne.CanvasObject {
 		{"eligibility.school", e.School},
 		{"eligibility.college", e.College},
 		{"eligibility.major", e.Major},
-		{"eligibility.degree", e.Degree},
+		{"eligibility.degree", s.k.degreeShown(e.Degree)},
 		{"eligibility.grad_year", year(e.GradYear)},
 	}
 	if e.Prepaid {

@@ -279,6 +279,9 @@ func TestInactivityResetClearsEverything(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("inactivity warning or reset did not come")
 		}
+		if ch == warned && r.k.body.Visible() {
+			t.Error("the previous graduate's screen stays visible behind the warning")
+		}
 	}
 
 	r.wantStep(t, app.StepWelcome)
@@ -373,6 +376,68 @@ func TestPassportPathWithoutCardScreens(t *testing.T) {
 	for _, st := range indicatorStages(r.k.svc.CardSteps()) {
 		if st.key == "steps.cards" {
 			t.Error("the step bar shows a document step for a passport")
+		}
+	}
+}
+
+// The inactivity warning counts down the seconds left; "stay" brings the
+// screen back as it was.
+func TestIdleWarningCountsDown(t *testing.T) {
+	l := startUILoop(t)
+	old := countdownTick
+	countdownTick = 10 * time.Millisecond
+	t.Cleanup(func() { countdownTick = old })
+	r := newRig(t, config{IdleWarn: time.Hour, IdleTimeout: time.Hour + 15*time.Second})
+	l.run(func() {
+		r.walkToIdentity(t)
+		r.typeNumber(t, r.k.identity.input, "110105")
+		r.k.onIdleWarn()
+		if !strings.Contains(r.texts(), "15秒内没有操作") || r.k.body.Visible() {
+			t.Fatalf("warning: body visible %v\n%s", r.k.body.Visible(), r.texts())
+		}
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var shown string
+		l.run(func() { shown = r.texts() })
+		if strings.Contains(shown, "秒内没有操作") && !strings.Contains(shown, "15秒") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the warning does not count down:\n%s", shown)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	l.run(func() {
+		test.Tap(r.k.idleStay)
+		if r.k.warning != nil || !r.k.body.Visible() || r.k.identity.input.number != "110105" {
+			t.Errorf("after stay: warning %v, body visible %v, number %q", r.k.warning, r.k.body.Visible(), r.k.identity.input.number)
+		}
+	})
+}
+
+// Each graduate starts in the default language, however the last one left.
+func TestLanguageResetsForNextGraduate(t *testing.T) {
+	t.Cleanup(func() { setLanguage(langZH) })
+	for _, leave := range []struct {
+		name string
+		do   func(r *rig)
+	}{
+		{"home", func(r *rig) { r.k.onHome() }},
+		{"back", func(r *rig) { r.k.onBack(); r.k.onBack() }},
+		{"decline", func(r *rig) { test.Tap(r.k.consent.decline) }},
+	} {
+		r := newRig(t, config{})
+		test.Tap(r.k.welcome.start)
+		r.k.onToggleLanguage()
+		if leave.name == "back" {
+			test.Tap(r.k.consent.check)
+			test.Tap(r.k.consent.accept)
+		}
+		leave.do(r)
+		r.wantStep(t, app.StepWelcome)
+		if r.k.lang != langZH || !strings.Contains(r.texts(), "开始采集") {
+			t.Errorf("%s: the next graduate gets %s:\n%s", leave.name, r.k.lang, r.texts())
 		}
 	}
 }

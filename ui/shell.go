@@ -68,12 +68,14 @@ type shell struct {
 	idle *app.IdleTimer
 	ctx  context.Context
 
-	body    *fyne.Container
-	warning *widget.PopUp
-	current screen
-	sync    *remote.State   // the sync worker's last state; nil: no server
-	syncBox *fyne.Container // the indicator in the top bar
-	worker  *remote.Worker  // nil: no server
+	body     *fyne.Container
+	warning  *widget.PopUp
+	warnStop chan struct{}  // stops the warning's countdown
+	idleStay *widget.Button // the warning's "stay" button (tests tap it)
+	current  screen
+	sync     *remote.State   // the sync worker's last state; nil: no server
+	syncBox  *fyne.Container // the indicator in the top bar
+	worker   *remote.Worker  // nil: no server
 
 	checking bool       // the start-up self-check runs
 	check    *selfCheck // its outcome; nil until it is done (or never run)
@@ -216,10 +218,7 @@ func (k *shell) topBar(step app.Step) fyne.CanvasObject {
 // touch records activity and hides the inactivity warning.
 func (k *shell) touch() {
 	k.idle.Touch()
-	if k.warning != nil {
-		k.warning.Hide()
-		k.warning = nil
-	}
+	k.hideWarning()
 }
 
 func (k *shell) onToggleLanguage() {
@@ -269,42 +268,76 @@ func (k *shell) message(title, msg string) {
 	pop.Show()
 }
 
+// onIdleWarn asks whether the graduate is still there, counting down the
+// seconds left; the screen behind it is hidden, so whoever walks up does
+// not see the previous graduate's input.
 func (k *shell) onIdleWarn() {
 	if k.svc.Session().Step == app.StepWelcome || k.warning != nil {
 		return
 	}
-	secs := int((k.cfg.IdleTimeout - k.cfg.IdleWarn).Round(time.Second) / time.Second)
-	msg := paragraph(lang.L("idle.message", map[string]any{"Seconds": secs}))
+	left := int((k.cfg.IdleTimeout - k.cfg.IdleWarn).Round(time.Second) / time.Second)
+	msg := paragraph(lang.L("idle.message", map[string]any{"Seconds": left}))
 	stay := touchButton(lang.L("idle.stay"), true, k.touch)
+	k.idleStay = stay
 	k.warning = widget.NewModalPopUp(card(container.NewVBox(
 		heading(lang.L("idle.title")), atLeast(msg, 560, 0), sized(stay))), k.win.Canvas())
+	k.body.Hide()
 	k.warning.Show()
+	stop := make(chan struct{})
+	k.warnStop = stop
+	go func() {
+		tick := time.NewTicker(countdownTick)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				uiDo(func() {
+					if k.warnStop != stop || left <= 1 {
+						return
+					}
+					left--
+					msg.SetText(phraseBreaks(lang.L("idle.message", map[string]any{"Seconds": left})))
+				})
+			}
+		}
+	}()
 	if k.afterIdleWarn != nil {
 		k.afterIdleWarn()
 	}
 }
 
+// hideWarning takes the inactivity warning down and shows the screen again.
+func (k *shell) hideWarning() {
+	if k.warning == nil {
+		return
+	}
+	k.warning.Hide()
+	k.warning = nil
+	close(k.warnStop)
+	k.warnStop = nil
+	k.body.Show()
+}
+
 // onIdleExpire ends the session and clears every screen; the next person
 // starts in the default language.
 func (k *shell) onIdleExpire() {
-	if k.warning != nil {
-		k.warning.Hide()
-		k.warning = nil
-	}
+	k.hideWarning()
 	if err := k.svc.Reset(k.ctx, app.EndTimeout); err != nil {
 		log.Print(err)
 	}
-	k.clear(k.cfg.Lang)
+	k.clear()
 	if k.afterIdleReset != nil {
 		k.afterIdleReset()
 	}
 }
 
 // clear forgets every screen's input and shows the current step (Welcome
-// after a reset) in language code.
-func (k *shell) clear(code string) {
+// after a reset) in the default language: each graduate starts afresh.
+func (k *shell) clear() {
 	k.newScreens()
-	if k.lang != code {
+	if code := k.cfg.Lang; k.lang != code {
 		if err := setLanguage(code); err != nil {
 			log.Print(err)
 		} else {
@@ -320,14 +353,14 @@ func (k *shell) onHome() {
 	if err := k.svc.Reset(k.ctx, app.EndCancel); err != nil {
 		log.Print(err)
 	}
-	k.clear(k.lang)
+	k.clear()
 }
 
 // onBack goes one step back.
 func (k *shell) onBack() {
 	k.act(k.svc.Back)
 	if k.svc.Session().Step == app.StepWelcome {
-		k.clear(k.lang)
+		k.clear()
 	}
 }
 

@@ -126,5 +126,5 @@ func (s *submittedScreen) onDone() {
 	if err := s.k.svc.Finish(s.k.ctx); err != nil {
 		log.Print(err)
 	}
-	s.k.clear(s.k.cfg.Lang)
+	s.k.clear()
 }
