@@ -70,55 +70,59 @@ func (k *keypad) rebuild() {
 	k.content.Refresh()
 }
 
-func (k *keypad) key(label string) fyne.CanvasObject {
+// Key sizes: the digit page's keys, and the letter page's (smaller, 8 to a row).
+var (
+	digitKey  = fyne.NewSize(88, 68)
+	letterKey = fyne.NewSize(64, 64)
+)
+
+func (k *keypad) key(label string, size fyne.Size) fyne.CanvasObject {
 	b := widget.NewButton(label, func() { k.send(label) })
 	k.buttons[label] = b
-	return atLeast(b, 88, 68)
+	return atLeast(b, size.Width, size.Height)
 }
 
-func (k *keypad) control(key, label string, icon fyne.Resource) fyne.CanvasObject {
+func (k *keypad) control(key, label string, icon fyne.Resource, size fyne.Size) fyne.CanvasObject {
 	b := widget.NewButtonWithIcon(label, icon, func() { k.send(key) })
 	k.buttons[key] = b
-	return atLeast(b, 88, 68)
+	return atLeast(b, size.Width, size.Height)
 }
 
 // digitPage: 1 2 3 ⌫ / 4 5 6 clear / 7 8 9 X / 0 and, where letters are
 // allowed, the ABC page.
 func (k *keypad) digitPage() fyne.CanvasObject {
+	d := digitKey
 	g := container.NewGridWithColumns(4,
-		k.key("1"), k.key("2"), k.key("3"), k.control(keyBackspace, "", theme.NavigateBackIcon()),
-		k.key("4"), k.key("5"), k.key("6"), k.control(keyClear, lang.L("keypad.clear"), theme.ContentClearIcon()),
-		k.key("7"), k.key("8"), k.key("9"), k.key("X"),
+		k.key("1", d), k.key("2", d), k.key("3", d), k.control(keyBackspace, "", theme.NavigateBackIcon(), d),
+		k.key("4", d), k.key("5", d), k.key("6", d), k.control(keyClear, lang.L("keypad.clear"), theme.ContentClearIcon(), d),
+		k.key("7", d), k.key("8", d), k.key("9", d), k.key("X", d),
 	)
-	last := []fyne.CanvasObject{k.key("0")}
+	last := []fyne.CanvasObject{k.key("0", d)}
 	if k.letters {
-		last = append(last, k.pageSwitch("ABC", true))
+		last = append(last, k.pageSwitch("ABC", true, d))
 	}
 	return container.NewVBox(g, container.NewGridWithColumns(len(last), last...))
 }
 
+// letterPage: A–Z, ⌫, clear and back to the digits, 8 to a row — 4 rows,
+// so it fits under the document types on a 1280×800 screen.
 func (k *keypad) letterPage() fyne.CanvasObject {
-	g := container.NewGridWithColumns(7)
+	l := letterKey
+	g := container.NewGridWithColumns(8)
 	for c := 'A'; c <= 'Z'; c++ {
-		g.Add(k.keySmall(string(c)))
+		g.Add(k.key(string(c), l))
 	}
-	g.Add(k.control(keyBackspace, "", theme.NavigateBackIcon()))
-	g.Add(k.control(keyClear, "", theme.ContentClearIcon()))
-	g.Add(k.pageSwitch("123", false))
+	g.Add(k.control(keyBackspace, "", theme.NavigateBackIcon(), l))
+	g.Add(k.control(keyClear, "", theme.ContentClearIcon(), l))
+	g.Add(k.pageSwitch("123", false, l))
 	return g
 }
 
-func (k *keypad) keySmall(label string) fyne.CanvasObject {
-	b := widget.NewButton(label, func() { k.send(label) })
-	k.buttons[label] = b
-	return atLeast(b, 64, 64)
-}
-
-func (k *keypad) pageSwitch(label string, abc bool) fyne.CanvasObject {
+func (k *keypad) pageSwitch(label string, abc bool, size fyne.Size) fyne.CanvasObject {
 	b := widget.NewButton(label, func() {
 		k.abc = abc
 		k.rebuild()
 	})
 	k.buttons[label] = b
-	return atLeast(b, 88, 68)
+	return atLeast(b, size.Width, size.Height)
 }
