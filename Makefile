@@ -13,7 +13,7 @@ GOFILES  = $(shell git ls-files -co --exclude-standard '*.go')
 XVFB    := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
 FUZZTIME ?= 30s
 
-.PHONY: deps build build-server run server test bench fuzz screenshots acceptance clean
+.PHONY: deps build build-server run server test walk bench fuzz screenshots acceptance clean
 
 deps:
 	@bash scripts/deps.sh
@@ -49,6 +49,13 @@ test: deps
 	$(GO) vet -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -race -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -tags $(TAGS),matprofile $(GOCV_PKGS)
+	$(MAKE) walk
+
+# The kiosk's real window walked through, zh-CN and en, by clicks on the
+# words on screen (scripts/walk.sh); screenshots in WALK_OUT.
+WALK_OUT ?= /tmp/gradphoto-walk
+walk: build
+	bash scripts/walk.sh $(BIN) $(WALK_OUT)
 
 # Budgets are for one core: GOMAXPROCS 1 and one OpenCV thread.
 bench: deps

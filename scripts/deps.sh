@@ -7,7 +7,7 @@ packages=(
   gcc pkg-config                                 # cgo
   libgl1-mesa-dev xorg-dev libxkbcommon-dev      # Fyne (GLFW, OpenGL)
   libopencv-dev opencv-data                      # gocv (OpenCV 4.6) and its Haar cascades
-  xvfb xauth x11-utils imagemagick               # headless display for tests and screenshots
+  xvfb xauth x11-utils imagemagick xdotool       # headless display for tests, screenshots and the walk
   fonts-droid-fallback                           # source of the embedded CJK font
   chromium-headless-shell                        # the reviewer pages' browser test (chromedp)
   tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev  # reading the ID card (gosseract)

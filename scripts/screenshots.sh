@@ -26,7 +26,7 @@ shoot_once() {
   "$bin" --screen "$1" --lang "$2" >"$log" 2>&1 &
   local pid=$! id=""
   for _ in $(seq 300); do # up to 30 s on a busy machine
-    id=$(xwininfo -root -children 2>/dev/null | awk '/"(学士学位证书图像采集|Degree certificate photo kiosk)"/ {print $1; exit}')
+    id=$(xwininfo -root -children 2>/dev/null | awk '/"(学位证书图像采集|Degree certificate photos)"/ {print $1; exit}')
     [ -n "$id" ] && break
     sleep 0.1
   done

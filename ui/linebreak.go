@@ -24,12 +24,19 @@ func phraseBreaks(s string) string {
 	}
 	r := []rune(s)
 	var b strings.Builder
+	quoted := 0 // inside “…”: a quoted phrase (a button's name) is not broken
 	for i, c := range r {
+		switch c {
+		case '“', '「':
+			quoted++
+		case '”', '」':
+			quoted = max(0, quoted-1)
+		}
 		if c == ' ' && i > 0 && i+1 < len(r) && inWord(r[i-1]) && inWord(r[i+1]) && (isHan(r[i-1]) || isHan(r[i+1])) {
 			continue
 		}
 		b.WriteRune(c)
-		if strings.ContainsRune(phraseEnds, c) && i+1 < len(r) && !unicode.IsSpace(r[i+1]) &&
+		if quoted == 0 && strings.ContainsRune(phraseEnds, c) && i+1 < len(r) && !unicode.IsSpace(r[i+1]) &&
 			!strings.ContainsRune(phraseEnds+"”’", r[i+1]) {
 			b.WriteRune(' ')
 		}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"gradphoto/app"
@@ -202,14 +203,20 @@ func (k *shell) topBar(step app.Step) fyne.CanvasObject {
 	title := text(lang.L("app.short_title"), 22, colPrimary, true)
 	toggle := widget.NewButton(lang.L("lang.toggle"), k.onToggleLanguage)
 	var middle fyne.CanvasObject = widget.NewLabel("")
-	stages := indicatorStages(k.svc.CardSteps())
-	if i := indicatorIndex(stages, step); i >= 0 {
-		middle = container.NewCenter(stepIndicator(stages, i, k.svc.Session().Payment))
-	}
 	right := sized(toggle)
 	if k.sync != nil {
 		k.syncBox = container.NewCenter(k.syncLabel())
 		right = container.NewHBox(k.syncBox, right)
+	}
+	stages := indicatorStages(k.svc.CardSteps())
+	if i := indicatorIndex(stages, step); i >= 0 {
+		pay := k.svc.Session().Payment
+		bar := stepIndicator(stages, i, pay, false)
+		room := k.win.Canvas().Size().Width - title.MinSize().Width - right.MinSize().Width - 4*theme.Padding()
+		if bar.MinSize().Width > room {
+			bar = stepIndicator(stages, i, pay, true)
+		}
+		middle = container.NewCenter(bar)
 	}
 	bar := container.NewBorder(nil, nil, container.NewCenter(title), right, middle)
 	return container.NewVBox(container.NewPadded(bar), widget.NewSeparator())

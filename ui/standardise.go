@@ -75,15 +75,21 @@ func labelled(caption string, o fyne.CanvasObject) fyne.CanvasObject {
 func checkList(r spec.Report, details bool) *fyne.Container {
 	list := container.NewVBox()
 	for _, c := range r.Checks {
-		icon, col, verdict := theme.ConfirmIcon(), colSuccess, "_ok"
+		icon, importance, verdict := theme.ConfirmIcon(), widget.SuccessImportance, "_ok"
 		if !c.Pass {
-			icon, col, verdict = theme.CancelIcon(), colError, "_bad"
+			icon, importance, verdict = theme.CancelIcon(), widget.DangerImportance, "_bad"
 		}
-		lines := container.NewVBox(text(lang.L("check."+string(c.ID)+verdict), 22, col, !c.Pass))
+		// wrapped, so a long sentence (in English) takes lines, not width
+		sentence := paragraph(lang.L("check." + string(c.ID) + verdict))
+		sentence.Importance = importance
+		sentence.TextStyle.Bold = !c.Pass
+		lines := container.NewVBox(sentence)
 		if details {
-			lines.Add(text(checkDetail(c), 18, colMuted, false))
+			detail := paragraph(checkDetail(c))
+			detail.Importance = widget.LowImportance
+			lines.Add(detail)
 		}
-		list.Add(container.NewHBox(widget.NewIcon(icon), lines))
+		list.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, lines))
 	}
 	return list
 }

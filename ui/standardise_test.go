@@ -44,7 +44,8 @@ func TestCheckListPlainWords(t *testing.T) {
 	}
 	r.k.show()
 	r.wantStep(t, app.StepStandardise)
-	shown := r.texts()
+	squash := func(s string) string { return strings.Join(strings.Fields(s), "") } // lines wrap
+	shown := squash(r.texts())
 	for _, want := range []string{"照片尺寸符合要求", "照片里只有您一人", "头顶离照片上边太近或太远", "头部端正", "背景颜色：合格"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("missing %q:\n%s", want, shown)
@@ -56,8 +57,8 @@ func TestCheckListPlainWords(t *testing.T) {
 		}
 	}
 	test.Tap(r.k.standardise.toggle)
-	shown = r.texts()
-	if !strings.Contains(shown, "测得 320 像素（距上边）（要求 200–300）") || strings.Contains(shown, "px") {
+	shown = squash(r.texts())
+	if !strings.Contains(shown, "测得320像素（距上边）（要求200–300）") || strings.Contains(shown, "px") {
 		t.Errorf("the figures are not in words:\n%s", shown)
 	}
 }

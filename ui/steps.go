@@ -58,7 +58,10 @@ const (
 // stepIndicator draws "① 须知 — ② 身份 — …" with the current stage
 // highlighted. A passed stage is ticked only when it is really done: the
 // fee stage of a session whose fee is deferred shows a dash.
-func stepIndicator(stages []stage, current int, payment app.Payment) fyne.CanvasObject {
+// With all labels it may be wider than the bar has room for (seven stages
+// in English on a 1280 px screen): then compact shows only the current
+// stage's label.
+func stepIndicator(stages []stage, current int, payment app.Payment, compact bool) fyne.CanvasObject {
 	row := container.NewHBox()
 	for i, st := range stages {
 		if i > 0 {
@@ -75,7 +78,11 @@ func stepIndicator(stages []stage, current int, payment app.Payment) fyne.Canvas
 		case i < current:
 			m = markDone
 		}
-		row.Add(stepBadge(i, lang.L(st.key), m))
+		label := lang.L(st.key)
+		if compact && m != markCurrent {
+			label = ""
+		}
+		row.Add(stepBadge(i, label, m))
 	}
 	return row
 }
@@ -99,6 +106,9 @@ func stepBadge(i int, label string, m mark) fyne.CanvasObject {
 	}
 	n := text(num, 20, fg, true)
 	badge := container.NewStack(atLeast(dot, 36, 36), container.NewCenter(n))
+	if label == "" {
+		return badge
+	}
 	lbl := text(label, 20, colMuted, false)
 	if m == markCurrent {
 		lbl.Color, lbl.TextStyle.Bold = colForeground, true
