@@ -17,6 +17,7 @@ import (
 	"gradphoto/capture"
 	"gradphoto/capture/opencv"
 	"gradphoto/internal/fixture"
+	"gradphoto/spec"
 )
 
 // uiLoop stands in for the GL driver's main goroutine: uiDo queues work on
@@ -313,4 +314,34 @@ func TestCaptureCancelAndStuck(t *testing.T) {
 		r.wantStep(t, app.StepWelcome)
 	})
 	r.wantNoPII(t, id)
+}
+
+// A refusal ("背景不够纯净" after "shoot now") is told, and gone as soon as
+// the next countdown starts.
+func TestCaptureNoStaleRefusal(t *testing.T) {
+	l := startUILoop(t)
+	empty := filepath.Join(t.TempDir(), "empty.mp4")
+	err := fixture.WriteClip(empty, 10, func(int) (gocv.Mat, error) {
+		return gocv.NewMatWithSizeFromScalar(gocv.NewScalar(200, 190, 180, 0), 720, 1280, gocv.MatTypeCV8UC3), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: empty})
+	l.run(func() {
+		r.walkToIdentity(t)
+		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+		test.Tap(r.k.identity.next)
+		test.Tap(r.k.eligibility.enter)
+		r.wantStep(t, app.StepCapture)
+		s := r.k.capture
+		s.refused(spec.ErrBusyBackdrop)
+		if !strings.Contains(s.message.Text, "背景") {
+			t.Fatalf("refusal not told: %q", s.message.Text)
+		}
+		s.onState(capture.FaceState{Guide: capture.GuideReady, Hint: string(spec.HintStill), Count: 3})
+		if strings.Contains(s.message.Text, "背景") {
+			t.Errorf("the refusal stays over the countdown: %q", s.message.Text)
+		}
+	})
 }
