@@ -30,6 +30,14 @@ var demoScreens = map[string]func(ctx context.Context, k *shell) error{
 	"welcome":  func(context.Context, *shell) error { return nil },
 	"consent":  func(ctx context.Context, k *shell) error { return k.svc.Start(ctx) },
 	"identity": demoIdentity,
+	"identity-scan": func(ctx context.Context, k *shell) error {
+		if err := demoIdentity(ctx, k); err != nil {
+			return err
+		}
+		k.identity.input.number = ""
+		k.identity.scanning = k.identity.canScan()
+		return nil
+	},
 	"identity-error": func(ctx context.Context, k *shell) error {
 		if err := demoIdentity(ctx, k); err != nil {
 			return err
@@ -117,6 +125,7 @@ func demoIdentity(ctx context.Context, k *shell) error {
 		return err
 	}
 	k.identity.input.number = demoGraduate.Number[:10]
+	k.identity.scanning = false // the keypad, as after "手动输入号码"
 	return nil
 }
 

@@ -267,7 +267,8 @@ func TestInactivityResetClearsEverything(t *testing.T) {
 	sessionID := r.k.svc.Session().ID
 
 	warned, reset := make(chan struct{}), make(chan struct{})
-	r.k.afterIdleWarn = func() { close(warned) }
+	var bodyShown bool
+	r.k.afterIdleWarn = func() { bodyShown = r.k.body.Visible(); close(warned) }
 	r.k.afterIdleReset = func() { close(reset) }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -279,7 +280,7 @@ func TestInactivityResetClearsEverything(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("inactivity warning or reset did not come")
 		}
-		if ch == warned && r.k.body.Visible() {
+		if ch == warned && bodyShown {
 			t.Error("the previous graduate's screen stays visible behind the warning")
 		}
 	}

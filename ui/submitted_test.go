@@ -15,11 +15,12 @@ import (
 // The receipt shows the short code large and counts down before it closes;
 // "done" closes it at once.
 func TestReceiptCountsDown(t *testing.T) {
+	// both kiosks made first: newRig sets the language, which the UI loop reads
+	r, r2 := newRig(t, config{}), newRig(t, config{})
 	l := startUILoop(t)
 	old := countdownTick
 	countdownTick = 5 * time.Millisecond
 	t.Cleanup(func() { countdownTick = old })
-	r := newRig(t, config{})
 	var code string
 	l.run(func() {
 		r.toReceipt(t)
@@ -55,9 +56,8 @@ func TestReceiptCountsDown(t *testing.T) {
 	}
 
 	// "done" closes the next receipt at once
-	countdownTick = time.Hour
-	r2 := newRig(t, config{})
 	l.run(func() {
+		countdownTick = time.Hour
 		r2.toReceipt(t)
 		test.Tap(r2.k.submitted.done)
 		r2.wantStep(t, app.StepWelcome)
