@@ -83,6 +83,29 @@ func writeClip(t *testing.T, seconds float64) string {
 	return path
 }
 
+// emptyClip is a second of an empty room: nobody to photograph.
+func emptyClip(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "empty.mp4")
+	err := fixture.WriteClip(path, 30, func(int) (gocv.Mat, error) {
+		return gocv.NewMatWithSizeFromScalar(gocv.NewScalar(200, 190, 180, 0), 720, 1280, gocv.MatTypeCV8UC3), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// walkToCapture taps the demo graduate through to the camera (no card
+// photos asked for).
+func (r *rig) walkToCapture(t *testing.T) {
+	t.Helper()
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+	test.Tap(r.k.identity.next)
+	test.Tap(r.k.eligibility.enter)
+}
+
 // newCamRig is a kiosk with the camera playing clips per purpose.
 func newCamRig(t *testing.T, l *uiLoop, p app.Policy, clips map[capture.Purpose]string) *rig {
 	t.Helper()
@@ -103,12 +126,7 @@ func TestCaptureToSubmittedWithFileCamera(t *testing.T) {
 	l := startUILoop(t)
 	clip := writeClip(t, 3)
 	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: clip})
-	l.run(func() {
-		r.walkToIdentity(t)
-		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
-		test.Tap(r.k.identity.next)
-		test.Tap(r.k.eligibility.enter)
-	})
+	l.run(func() { r.walkToCapture(t) })
 	l.waitStep(t, r, app.StepCapture, 5*time.Second)
 	l.waitStep(t, r, app.StepStandardise, 60*time.Second)
 	l.run(func() {
@@ -276,20 +294,8 @@ func TestCaptureCancelAndStuck(t *testing.T) {
 	old := stuckAfter
 	stuckAfter = 300 * time.Millisecond
 	t.Cleanup(func() { stuckAfter = old })
-	empty := filepath.Join(t.TempDir(), "empty.mp4")
-	err := fixture.WriteClip(empty, 30, func(int) (gocv.Mat, error) {
-		return gocv.NewMatWithSizeFromScalar(gocv.NewScalar(200, 190, 180, 0), 720, 1280, gocv.MatTypeCV8UC3), nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: empty})
-	l.run(func() {
-		r.walkToIdentity(t)
-		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
-		test.Tap(r.k.identity.next)
-		test.Tap(r.k.eligibility.enter)
-	})
+	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: emptyClip(t)})
+	l.run(func() { r.walkToCapture(t) })
 	l.waitStep(t, r, app.StepCapture, 5*time.Second)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -320,19 +326,9 @@ func TestCaptureCancelAndStuck(t *testing.T) {
 // the next countdown starts.
 func TestCaptureNoStaleRefusal(t *testing.T) {
 	l := startUILoop(t)
-	empty := filepath.Join(t.TempDir(), "empty.mp4")
-	err := fixture.WriteClip(empty, 10, func(int) (gocv.Mat, error) {
-		return gocv.NewMatWithSizeFromScalar(gocv.NewScalar(200, 190, 180, 0), 720, 1280, gocv.MatTypeCV8UC3), nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: empty})
+	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: emptyClip(t)})
 	l.run(func() {
-		r.walkToIdentity(t)
-		r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
-		test.Tap(r.k.identity.next)
-		test.Tap(r.k.eligibility.enter)
+		r.walkToCapture(t)
 		r.wantStep(t, app.StepCapture)
 		s := r.k.capture
 		s.refused(spec.ErrBusyBackdrop)

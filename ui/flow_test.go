@@ -87,6 +87,15 @@ func (r *rig) walkToIdentity(t *testing.T) {
 	r.wantStep(t, app.StepIdentity)
 }
 
+// walkToNotFound types a valid number that is not on the roster.
+func (r *rig) walkToNotFound(t *testing.T) {
+	t.Helper()
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, demoNumber("44030519990101003"))
+	test.Tap(r.k.identity.next)
+	r.wantStep(t, app.StepEligibility)
+}
+
 // typeNumber taps the number on the on-screen keypad.
 func (r *rig) typeNumber(t *testing.T, in *numberInput, number string) {
 	t.Helper()
@@ -172,10 +181,7 @@ func TestIdentityAsksOnlyTheNumber(t *testing.T) {
 
 func TestNotOnRosterExplains(t *testing.T) {
 	r := newRig(t, config{})
-	r.walkToIdentity(t)
-	r.typeNumber(t, r.k.identity.input, demoNumber("44030519990101003"))
-	test.Tap(r.k.identity.next)
-	r.wantStep(t, app.StepEligibility)
+	r.walkToNotFound(t)
 	shown := r.texts()
 	if !strings.Contains(shown, "未在毕业生名单中找到您") || r.k.eligibility.enter != nil {
 		t.Errorf("not-found screen wrong (enter button %v):\n%s", r.k.eligibility.enter, shown)
@@ -337,10 +343,7 @@ func (r *rig) wantNoPII(t *testing.T, sessionID string) {
 // and no photo was asked for.
 func TestNotEligibleLeavesNoPII(t *testing.T) {
 	r := newRig(t, config{})
-	r.walkToIdentity(t)
-	r.typeNumber(t, r.k.identity.input, demoNumber("44030519990101003"))
-	test.Tap(r.k.identity.next)
-	r.wantStep(t, app.StepEligibility)
+	r.walkToNotFound(t)
 	id := r.k.svc.Session().ID
 	r.k.onHome()
 	r.wantStep(t, app.StepWelcome)

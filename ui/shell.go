@@ -290,26 +290,13 @@ func (k *shell) onIdleWarn() {
 		heading(lang.L("idle.title")), atLeast(msg, 560, 0), sized(stay))), k.win.Canvas())
 	k.body.Hide()
 	k.warning.Show()
-	stop := make(chan struct{})
-	k.warnStop = stop
-	go func() {
-		tick := time.NewTicker(countdownTick)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				uiDo(func() {
-					if k.warnStop != stop || left <= 1 {
-						return
-					}
-					left--
-					msg.SetText(phraseBreaks(lang.L("idle.message", map[string]any{"Seconds": left})))
-				})
-			}
+	k.warnStop = countdown(func(stop chan struct{}) {
+		if k.warnStop != stop || left <= 1 {
+			return
 		}
-	}()
+		left--
+		msg.SetText(phraseBreaks(lang.L("idle.message", map[string]any{"Seconds": left})))
+	})
 	if k.afterIdleWarn != nil {
 		k.afterIdleWarn()
 	}

@@ -81,25 +81,8 @@ func (s *submittedScreen) enter() {
 	id := s.k.svc.Session().ID
 	s.left = submittedReturn
 	s.showLeft()
-	stop := make(chan struct{})
-	s.stop = stop
-	tick := time.NewTicker(countdownTick)
-	go func() {
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				uiDo(func() { s.onTick(id, stop) })
-			}
-		}
-	}()
+	s.stop = countdown(func(stop chan struct{}) { s.onTick(id, stop) })
 }
-
-// countdownTick is how often the receipt's countdown moves (a variable for
-// the tests).
-var countdownTick = time.Second
 
 // onTick counts a second down, and closes the receipt at zero; a tick of a
 // receipt already left does nothing.

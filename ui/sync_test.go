@@ -87,14 +87,14 @@ func TestReceiptQR(t *testing.T) {
 	if !hasQR(r) {
 		t.Error("no QR code on the receipt")
 	}
-	r.k.clear()
+	test.Tap(r.k.submitted.done)
 
 	r = newRig(t, config{})
 	r.toReceipt(t)
 	if hasQR(r) || !strings.Contains(r.texts(), "本机首页“查询审核状态”") {
 		t.Errorf("without a server: QR %v, texts %q", hasQR(r), r.texts())
 	}
-	r.k.clear() // stops the receipt's countdown
+	test.Tap(r.k.submitted.done) // ends the session and the receipt's countdown
 }
 
 // hasQR reports whether the window shows a QR-sized image.
