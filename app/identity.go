@@ -386,9 +386,21 @@ func MaskID(n string) string {
 }
 
 // MaskName shows a name as 张*明: first and last character kept, the middle
-// starred; a two-character name keeps its first (张*).
+// starred; a two-character name keeps its first (张*). A name of several
+// words written with spaces (a passport's Latin name) keeps its first word
+// and the first and last letter of each other one (Anna S*****t), so a
+// graduate can still recognise it. Something is always hidden.
 func MaskName(name string) string {
 	r := []rune(name)
+	if masked, ok := maskWords(r); ok {
+		return masked
+	}
+	return maskWord(r)
+}
+
+// maskWord keeps the first and last rune of r (the first only when r is
+// two runes long) and stars the rest.
+func maskWord(r []rune) string {
 	switch {
 	case len(r) == 0:
 		return ""
@@ -396,6 +408,38 @@ func MaskName(name string) string {
 		return string(r[0]) + strings.Repeat("*", len(r)-1)
 	}
 	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+}
+
+// maskWords masks a name of space-separated words word by word after the
+// first; ok is false when r is not such a name or nothing would be hidden.
+func maskWords(r []rune) (string, bool) {
+	first := -1
+	for i, c := range r {
+		if c == ' ' {
+			first = i
+			break
+		}
+	}
+	if first <= 0 {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString(string(r[:first]))
+	hidden := false
+	for i := first; i < len(r); {
+		j := i
+		for j < len(r) && (r[j] == ' ') == (r[i] == ' ') {
+			j++
+		}
+		part := string(r[i:j])
+		if r[i] != ' ' {
+			part = maskWord(r[i:j])
+			hidden = hidden || j-i >= 2
+		}
+		b.WriteString(part)
+		i = j
+	}
+	return b.String(), hidden
 }
 
 // Identity is who the graduate says they are, validated.

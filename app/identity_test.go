@@ -398,7 +398,11 @@ func TestMaskName(t *testing.T) {
 		{"欧阳娜娜", "欧**娜"},
 		{"欧阳小峰锋", "欧***锋"},
 		{"阿依古丽·买买提", "阿******提"},
-		{"John Smith", "J********h"},
+		{"John Smith", "John S***h"},
+		{"Anna Maria Schmidt", "Anna M***a S*****t"},
+		{"Li  Na", "Li  N*"},
+		{"A B", "A*B"},
+		{" Jo", " *o"},
 		{"张", "张"},
 		{"", ""},
 	}

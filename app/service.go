@@ -19,9 +19,12 @@ type SessionStore interface {
 // CaptureStore keeps what the camera steps produce, each in one transaction
 // with its outbox row: ID-card images (encrypted), the two photos of a
 // capture, and the confirmed submission (with its first status, queued);
-// and it hands out receipt codes, each once.
+// and it hands out receipt codes, each once. DropDocuments deletes a
+// session's card images and their rows (the graduate chose a document
+// without those sides, or another number).
 type CaptureStore interface {
 	SaveDocument(ctx context.Context, sessionID string, side CardSide, image []byte) (string, error)
+	DropDocuments(ctx context.Context, sessionID string) error
 	SaveShot(ctx context.Context, sessionID string, shot Shot) (rawID, standardID string, err error)
 	NextCode(ctx context.Context) (string, error)
 	Submit(ctx context.Context, s Session) error
@@ -162,8 +165,15 @@ func (svc *Service) SubmitIdentity(ctx context.Context, doc DocType, number, nam
 		if err := m.expect("submit identity", StepIdentity); err != nil {
 			return err
 		}
+		had := len(m.s.Cards) > 0
 		if err := m.SetIdentity(id); err != nil {
 			return err
+		}
+		if had && len(m.s.Cards) == 0 {
+			// card images read for another number or document go now
+			if err := svc.d.Captures.DropDocuments(ctx, m.s.ID); err != nil {
+				return err
+			}
 		}
 		if err := m.SubmitIdentity(); err != nil {
 			return err

@@ -148,6 +148,17 @@ func (c *memCaptures) SaveDocument(_ context.Context, sessionID string, side app
 	return id, nil
 }
 
+// DropDocuments forgets every document (the tests run one session at a time).
+func (c *memCaptures) DropDocuments(context.Context, string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return c.err
+	}
+	clear(c.documents)
+	return nil
+}
+
 func (c *memCaptures) SaveShot(_ context.Context, sessionID string, shot app.Shot) (string, string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -264,12 +264,13 @@ func (m *Machine) DeclineConsent() (Session, error) {
 }
 
 // SetIdentity records the validated identity at the Identity step (or the
-// number looked up at Status). A new number forgets card photos taken for another.
+// number looked up at Status). A new number forgets card photos taken for
+// another; a document without sides (a passport) forgets any card photo.
 func (m *Machine) SetIdentity(id Identity) error {
 	if err := m.expect("set identity", StepIdentity, StepStatus); err != nil {
 		return err
 	}
-	if m.s.Identity != nil && m.s.Identity.Number != id.Number {
+	if m.s.Identity != nil && m.s.Identity.Number != id.Number || len(id.Doc.CardSides()) == 0 {
 		m.s.Cards, m.s.CardCheck = nil, CardCheck{}
 	}
 	m.s.Identity = &id

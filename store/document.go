@@ -64,6 +64,16 @@ func (s *Store) document(ctx context.Context, id string) ([]byte, error) {
 	return s.c.open(ad("documents.image", id), sealed)
 }
 
+// DropDocuments deletes a session's documents, rows and images: they were
+// taken for a document or number the graduate then changed, so they are
+// no part of any submission.
+func (s *Store) DropDocuments(ctx context.Context, sessionID string) error {
+	if _, err := s.w.ExecContext(ctx, "DELETE FROM documents WHERE session_id = ?", sessionID); err != nil {
+		return fmt.Errorf("store: drop documents of %s: %w", sessionID, err)
+	}
+	return nil
+}
+
 // PurgeDocuments deletes the images of a session's documents (after the
 // server confirmed receipt). The rows stay as tombstones with their
 // SHA-256 and purge time. It returns how many images were deleted.

@@ -133,11 +133,17 @@ func (s *captureScreen) onState(st capture.FaceState) {
 }
 
 // onCancel asks before it ends the session: a tap by mistake must not
-// throw away what the graduate did.
+// throw away what the graduate did. The camera stops while the question
+// shows, so no photo is taken behind it; "keep going" starts it again.
 func (s *captureScreen) onCancel() {
 	s.k.touch()
+	s.leave()
 	var pop *widget.PopUp
-	stay := touchButton(lang.L("capture.cancel_stay"), true, func() { pop.Hide(); s.k.touch() })
+	stay := touchButton(lang.L("capture.cancel_stay"), true, func() {
+		pop.Hide()
+		s.k.touch()
+		s.enter()
+	})
 	leave := touchButton(lang.L("capture.cancel_leave"), false, func() {
 		pop.Hide()
 		s.k.onHome()

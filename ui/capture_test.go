@@ -261,6 +261,9 @@ func TestIdentityNumberDiffersFromCard(t *testing.T) {
 	if id.differs == nil || !strings.Contains(r.texts(), "号码与身份证上的不一致") {
 		t.Fatalf("no question about the differing number:\n%s", r.texts())
 	}
+	if strings.Contains(r.texts(), demoGraduate.Number) || !strings.Contains(r.texts(), app.MaskID(demoGraduate.Number)) {
+		t.Errorf("the card's number is not masked in the question:\n%s", r.texts())
+	}
 	test.Tap(id.differs.useCard)
 	r.wantStep(t, app.StepEligibility)
 	if s := r.k.svc.Session(); s.Identity.Number != demoGraduate.Number || s.CardCheck.Number != app.AgreeMatch {
@@ -313,8 +316,14 @@ func TestCaptureCancelAndStuck(t *testing.T) {
 	l.run(func() {
 		id = r.k.svc.Session().ID
 		test.Tap(r.k.capture.cancel)
+		if r.k.capture.cam.running() {
+			t.Error("the camera runs behind the cancel question: it could shoot")
+		}
 		test.Tap(r.k.capture.cancelDialog.stay)
 		r.wantStep(t, app.StepCapture)
+		if !r.k.capture.cam.running() {
+			t.Error("keep going: the camera did not start again")
+		}
 		test.Tap(r.k.capture.cancel)
 		test.Tap(r.k.capture.cancelDialog.leave)
 		r.wantStep(t, app.StepWelcome)

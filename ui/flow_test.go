@@ -15,6 +15,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"gradphoto/app"
+	"gradphoto/capture"
 	"gradphoto/store"
 )
 
@@ -250,6 +251,24 @@ func TestStatusLookupRejectedOffersRetake(t *testing.T) {
 	}
 }
 
+// A status other than a rejection has nothing more to show: it comes with
+// its explanation and no second question.
+func TestStatusLookupQueuedAsksNothing(t *testing.T) {
+	r := newRig(t, config{})
+	r.toReceipt(t)
+	test.Tap(r.k.submitted.done)
+	test.Tap(r.k.welcome.lookup)
+	r.typeNumber(t, r.k.status.input, demoGraduate.Number)
+	test.Tap(r.k.status.search)
+	shown := r.texts()
+	if !strings.Contains(shown, "待同步") || !strings.Contains(shown, "联网后会自动上传") {
+		t.Errorf("the queued status is not explained:\n%s", shown)
+	}
+	if r.k.status.verify != nil || strings.Contains(shown, "提交码") || r.k.status.retake != nil {
+		t.Errorf("a second question (or a retake) for a photo that was not rejected:\n%s", shown)
+	}
+}
+
 func TestStatusLookupNone(t *testing.T) {
 	r := newRig(t, config{})
 	test.Tap(r.k.welcome.lookup)
@@ -348,6 +367,48 @@ func TestNotEligibleLeavesNoPII(t *testing.T) {
 	r.k.onHome()
 	r.wantStep(t, app.StepWelcome)
 	r.wantNoPII(t, id)
+}
+
+// An ID card read, then the graduate chooses a passport: the reading and
+// its note are forgotten, and the card image is deleted with its row.
+func TestPassportAfterCardRead(t *testing.T) {
+	r := newRig(t, config{})
+	r.k = newShell(r.win, newService(r.st, app.Policy{RequireCards: true}), nil, config{})
+	r.walkToIdentity(t)
+	id := r.k.identity
+	if err := r.k.svc.AddCard(context.Background(), app.CardFront, []byte("front jpeg")); err != nil {
+		t.Fatal(err)
+	}
+	id.reading = true
+	id.onRead(capture.CardText{Number: demoGraduate.Number, Name: demoGraduate.Name}, nil)
+	if !strings.Contains(r.texts(), "已从身份证读取号码") {
+		t.Fatalf("no note about the reading:\n%s", r.texts())
+	}
+	test.Tap(id.input.keypad.button(keyClear))
+	if strings.Contains(r.texts(), "已从身份证读取号码") {
+		t.Errorf("the note stays after the number was cleared:\n%s", r.texts())
+	}
+	test.Tap(id.input.docButtons[app.DocPassport])
+	if id.read != nil || id.note != "" {
+		t.Errorf("the card read stays for a passport: %+v %q", id.read, id.note)
+	}
+	test.Tap(id.input.keypad.button("ABC"))
+	test.Tap(id.input.keypad.button("E"))
+	test.Tap(id.input.keypad.button("123"))
+	r.typeNumber(t, id.input, demoPassport.Number[1:])
+	test.Tap(id.next)
+	r.wantStep(t, app.StepEligibility)
+	if s := r.k.svc.Session(); len(s.Cards) != 0 {
+		t.Errorf("passport session keeps cards %v", s.Cards)
+	}
+	got, err := r.st.GetSession(context.Background(), r.k.svc.Session().ID)
+	if err != nil || len(got.Cards) != 0 {
+		t.Errorf("stored passport session: cards %v, %v", got.Cards, err)
+	}
+	held, purged, err := r.st.DocumentCounts(context.Background())
+	if err != nil || held+purged != 0 {
+		t.Errorf("documents left for a passport: %d held, %d purged, %v", held, purged, err)
+	}
 }
 
 // A passport: the Latin keypad, no ID-card screen, no card stored; the

@@ -28,6 +28,8 @@ type identityScreen struct {
 	cam      camScreen         // the card preview while scanning
 	read     *capture.CardText // what was read off the card; nil: not read
 	note     string            // translation key of what to say about the reading
+	doc      app.DocType       // the document type the page was built for
+	noteText *widget.Label     // shows note (or how to type the number)
 
 	next, back, scan, manual *widget.Button
 	differs                  *differsDialog // the last "number differs" dialog
@@ -36,12 +38,31 @@ type identityScreen struct {
 func newIdentityScreen(k *shell) *identityScreen {
 	s := &identityScreen{k: k, input: newNumberInput(k), cam: camScreen{k: k, kind: capture.GuideCard}}
 	s.scanning = s.canScan()
-	s.input.changed = func() {
-		if s.scanning && s.input.doc != app.DocResidentID {
-			s.stopScan()
-		}
-	}
+	s.doc = s.input.doc
+	s.input.changed = s.onInputChanged
 	return s
+}
+
+// onInputChanged follows the keypad and the document type: another type
+// forgets the card read and rebuilds the page (a scan button only for a
+// 居民身份证); a number edited away from the card's drops the "read from
+// your card" note.
+func (s *identityScreen) onInputChanged() {
+	if s.input.doc != s.doc {
+		s.doc = s.input.doc
+		s.read, s.note = nil, ""
+		s.cam.stop()
+		s.scanning = false
+		s.k.show()
+		return
+	}
+	if s.note == "" || s.read == nil || app.NormalizeNumber(s.input.number) == app.NormalizeNumber(s.read.Number) {
+		return
+	}
+	s.note = ""
+	if s.noteText != nil {
+		s.noteText.SetText(phraseBreaks(lang.L("identity.number_only")))
+	}
 }
 
 // canScan: the number can be read off the card (a 居民身份证, a camera,
@@ -57,18 +78,18 @@ func (s *identityScreen) content() fyne.CanvasObject {
 	}
 	s.next = touchButton(lang.L("button.next"), true, s.onNext)
 	left := container.NewVBox(label(lang.L("identity.number")), s.input.numberBox())
+	s.noteText = paragraph(lang.L("identity.number_only"))
 	if s.note != "" {
-		left.Add(card(paragraph(lang.L(s.note))))
-	} else {
-		left.Add(paragraph(lang.L("identity.number_only")))
+		s.noteText.SetText(phraseBreaks(lang.L(s.note)))
 	}
+	left.Add(card(s.noteText))
 	s.scan = nil
-	if s.canScan() {
+	leading := []fyne.CanvasObject{s.back}
+	if s.canScan() { // beside Back: the page has room for it in every language
 		s.scan = touchButton(lang.L("identity.scan"), false, s.onScan)
-		left.Add(sized(s.scan))
+		leading = append(leading, s.scan)
 	}
-	return numberLayout(lang.L("identity.title"), s.input, left,
-		buttonRow([]fyne.CanvasObject{s.back}, s.next))
+	return numberLayout(lang.L("identity.title"), s.input, left, buttonRow(leading, s.next))
 }
 
 // scanContent is the camera with the card guide, and the way to the keypad.
@@ -208,9 +229,13 @@ func trimNumber(n string) string {
 
 // onNext validates the number and matches the roster at once: a number
 // that is not on it, or already submitted, is told now, before any other
-// photo. A number that is not the one read off the card is asked about.
+// photo. A valid number that is not the one read off the card is asked about.
 func (s *identityScreen) onNext() {
 	s.k.touch()
+	if _, err := app.ValidateNumber(s.input.doc, s.input.number, s.k.svc.Today()); err != nil {
+		s.input.setProblem(err)
+		return
+	}
 	if cardNo, ok := s.readNumber(); ok && app.NormalizeNumber(s.input.number) != cardNo {
 		s.askDiffers(cardNo)
 		return
@@ -266,8 +291,9 @@ func (s *identityScreen) submit(number app.Agreement) {
 // differsDialog holds the buttons of the "number differs" dialog (tests tap them).
 type differsDialog struct{ useCard, keepTyped *widget.Button }
 
-// askDiffers shows the card's number beside the typed one: take the
-// card's, or keep the typed one (the reviewer is told).
+// askDiffers shows the card's number (masked: someone may be looking on)
+// beside the typed one: take the card's, or keep the typed one (the
+// reviewer is told).
 func (s *identityScreen) askDiffers(cardNo string) {
 	var pop *widget.PopUp
 	useCard := touchButton(lang.L("identity.use_card"), true, func() {
@@ -280,7 +306,7 @@ func (s *identityScreen) askDiffers(cardNo string) {
 		s.submit(app.AgreeDiffers)
 	})
 	s.differs = &differsDialog{useCard: useCard, keepTyped: keep}
-	body := lang.L("identity.differs_text", map[string]any{"Card": cardNo, "Typed": app.NormalizeNumber(s.input.number)})
+	body := lang.L("identity.differs_text", map[string]any{"Card": app.MaskID(cardNo), "Typed": app.NormalizeNumber(s.input.number)})
 	pop = widget.NewModalPopUp(card(container.NewVBox(heading(lang.L("identity.differs_title")),
 		atLeast(paragraph(body), 560, 0), buttonRow([]fyne.CanvasObject{keep}, useCard))), s.k.win.Canvas())
 	pop.Show()

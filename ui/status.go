@@ -62,7 +62,8 @@ func (s *statusScreen) content() fyne.CanvasObject {
 	case prior == nil:
 		return s.page(container.NewVBox(number, card(paragraph(lang.L("status.none")))), nil,
 			buttonRow([]fyne.CanvasObject{s.back}, s.again))
-	case !sess.Verified:
+	case !sess.Verified && prior.Status == app.StatusRejected:
+		// the reason and the retake only for the graduate themself
 		return s.question(number, prior)
 	}
 	return s.page(container.NewVBox(number, s.full(prior)), nil, s.fullButtons(prior))

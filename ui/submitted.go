@@ -45,11 +45,12 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 		paragraph(lang.L(paymentKey(sess.Payment))),
 	)
 	var qr fyne.CanvasObject
+	check := "submitted.no_qr" // the kiosk's look-up only
 	if s.k.cfg.StatusURL != "" && sess.StatusToken != "" {
 		qr = container.NewVBox(statusQR(s.k.cfg.StatusURL+sess.StatusToken), label(lang.L("submitted.scan")))
-	} else {
-		info.Add(paragraph(lang.L("submitted.no_qr")))
+		check = "submitted.check_qr"
 	}
+	info.Add(paragraph(lang.L(check)))
 	return container.NewBorder(nil, buttonRow([]fyne.CanvasObject{container.NewCenter(s.countdown)}, s.done),
 		nil, nil, container.NewVScroll(card(container.NewBorder(nil, nil, nil, qr, info))))
 }

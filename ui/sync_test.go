@@ -84,14 +84,14 @@ func TestReceiptQR(t *testing.T) {
 	if len(s.StatusToken) != 22 {
 		t.Fatalf("status token %q", s.StatusToken)
 	}
-	if !hasQR(r) {
-		t.Error("no QR code on the receipt")
+	if !hasQR(r) || !strings.Contains(r.texts(), "扫右侧二维码") {
+		t.Errorf("no QR code on the receipt, or no word about it:\n%s", r.texts())
 	}
 	test.Tap(r.k.submitted.done)
 
 	r = newRig(t, config{})
 	r.toReceipt(t)
-	if hasQR(r) || !strings.Contains(r.texts(), "本机首页“查询审核状态”") {
+	if hasQR(r) || !strings.Contains(r.texts(), "本机首页“查询审核状态”") || strings.Contains(r.texts(), "扫") {
 		t.Errorf("without a server: QR %v, texts %q", hasQR(r), r.texts())
 	}
 	test.Tap(r.k.submitted.done) // ends the session and the receipt's countdown
