@@ -42,7 +42,6 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), heading(lang.L("submitted.title"))),
 		label(lang.L("submitted.number")), code, paragraph(lang.L("submitted.keep_code")),
 		paragraph(lang.L("submitted.next")),
-		paragraph(lang.L(paymentKey(sess.Payment))),
 	)
 	var qr fyne.CanvasObject
 	check := "submitted.no_qr" // the kiosk's look-up only
@@ -51,6 +50,7 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 		check = "submitted.check_qr"
 	}
 	info.Add(paragraph(lang.L(check)))
+	info.Add(paragraph(lang.L(paymentKey(sess.Payment))))
 	return container.NewBorder(nil, buttonRow([]fyne.CanvasObject{container.NewCenter(s.countdown)}, s.done),
 		nil, nil, container.NewVScroll(card(container.NewBorder(nil, nil, nil, qr, info))))
 }
