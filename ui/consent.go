@@ -33,7 +33,7 @@ func (s *consentScreen) content() fyne.CanvasObject {
 	row := newTapRow(s.check, func() { s.check.SetChecked(!s.check.Checked) })
 	bottom := container.NewVBox(atLeast(row, 0, touchHeight), buttonRow(
 		[]fyne.CanvasObject{s.decline}, s.accept))
-	return container.NewBorder(top, bottom, nil, nil, card(container.NewVScroll(notice)))
+	return container.NewBorder(top, bottom, nil, nil, card(newTouchScroll(notice)))
 }
 
 func (s *consentScreen) onCheck(on bool) {

@@ -72,7 +72,7 @@ func (s *eligibilityScreen) matched(e app.RosterEntry) fyne.CanvasObject {
 		top.Add(container.NewBorder(nil, nil, atLeast(canvasDot(col), 16, 16), nil, msg))
 	}
 	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.back}, s.enter), nil, nil,
-		container.NewVScroll(card(grid)))
+		newTouchScroll(card(grid)))
 }
 
 func year(y int) string {

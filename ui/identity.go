@@ -115,7 +115,7 @@ func numberLayout(title string, in *numberInput, left, buttons fyne.CanvasObject
 	top := container.NewVBox(heading(title), in.docTypes())
 	body := container.NewBorder(nil, nil, nil, container.NewVBox(in.keys()), left)
 	return container.NewBorder(container.NewPadded(top), buttons, nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+		newTouchScroll(container.NewPadded(body)))
 }
 
 // label is a field caption.

@@ -49,7 +49,7 @@ func (s *standardiseScreen) content() fyne.CanvasObject {
 		labelled(lang.L("standardise.original"), photo(sh.Raw, 420, 320)),
 		labelled(lang.L("standardise.result"), photo(sh.Standard, 240, 320)))
 	top := container.NewVBox(heading(lang.L("standardise.title")), note)
-	body := container.NewBorder(nil, nil, nil, atLeast(container.NewVScroll(s.checks), 320, 0), photos)
+	body := container.NewBorder(nil, nil, nil, atLeast(newTouchScroll(s.checks), 320, 0), photos)
 	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.retake}, s.accept), nil, nil, body)
 }
 

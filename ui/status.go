@@ -74,7 +74,7 @@ func (s *statusScreen) content() fyne.CanvasObject {
 func (s *statusScreen) page(left fyne.CanvasObject, keys fyne.CanvasObject, buttons fyne.CanvasObject) fyne.CanvasObject {
 	body := container.NewBorder(nil, nil, nil, keys, left)
 	return container.NewBorder(container.NewPadded(heading(lang.L("status.title"))), buttons, nil, nil,
-		container.NewVScroll(container.NewPadded(body)))
+		newTouchScroll(container.NewPadded(body)))
 }
 
 // question shows the status alone and asks the second question.

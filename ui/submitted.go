@@ -52,7 +52,7 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 	info.Add(paragraph(lang.L(check)))
 	info.Add(paragraph(lang.L(paymentKey(sess.Payment))))
 	return container.NewBorder(nil, buttonRow([]fyne.CanvasObject{container.NewCenter(s.countdown)}, s.done),
-		nil, nil, container.NewVScroll(card(container.NewBorder(nil, nil, nil, qr, info))))
+		nil, nil, newTouchScroll(card(container.NewBorder(nil, nil, nil, qr, info))))
 }
 
 // showLeft writes the seconds left on the countdown line.
