@@ -39,6 +39,8 @@ const (
 	DefaultGrace     = 300 * time.Millisecond
 	hintWindow       = 6 // frames over which hints are smoothed
 	hintNeed         = 4
+	failFrames       = 3 // failing frames in a row (besides Grace) that cancel a countdown
+	nobodyFrames     = 2 // frames in a row with nobody that cancel it
 )
 
 // Decider is the capture decision, fed with the live checks of each frame
@@ -54,6 +56,7 @@ type Decider struct {
 	counting  bool
 	countFrom time.Time // when the countdown started
 	failSince time.Time // first failing frame during the countdown; zero: none
+	failing   int       // failing frames in a row during the countdown
 	shooting  bool
 }
 
@@ -71,7 +74,7 @@ func (d *Decider) Reset() {
 	d.hints.Reset()
 	d.state = FaceState{Hint: string(spec.HintNoFace)}
 	d.counting, d.shooting = false, false
-	d.failSince = time.Time{}
+	d.failSince, d.failing = time.Time{}, 0
 }
 
 // Push takes the live checks of the frame taken at `at`. shoot is true once,
@@ -86,14 +89,16 @@ func (d *Decider) Push(r spec.Report, at time.Time) (st FaceState, shoot bool) {
 	}
 	switch {
 	case d.counting && r.Pass():
-		d.failSince = time.Time{}
-	case d.counting && nobody(r):
-		d.cancel()
+		d.failSince, d.failing = time.Time{}, 0
 	case d.counting:
 		if d.failSince.IsZero() {
 			d.failSince = at
 		}
-		if at.Sub(d.failSince) >= d.Grace {
+		d.failing++
+		// nobody (or a second face) twice running cancels at once; any
+		// other failure must hold for Grace and over a few frames, so one
+		// bad frame from a slow checker does not count as held
+		if nobody(r) && d.failing >= nobodyFrames || d.failing >= failFrames && at.Sub(d.failSince) >= d.Grace {
 			d.cancel()
 		}
 	case r.Pass() && steady >= d.Steady:
@@ -135,7 +140,7 @@ func (d *Decider) Shot() FaceState {
 }
 
 func (d *Decider) cancel() {
-	d.counting, d.failSince = false, time.Time{}
+	d.counting, d.failSince, d.failing = false, time.Time{}, 0
 	d.state.Count = 0
 }
 

@@ -90,7 +90,8 @@ func TestDeciderCountdownDigits(t *testing.T) {
 }
 
 // A single flickering frame (or a few, under 0.3 s) does not cancel the
-// countdown; a failure that holds does; nobody in the frame cancels at once.
+// countdown; a failure that holds does; nobody in the frame for two frames
+// cancels at once.
 func TestDeciderCountdownSurvivesFlicker(t *testing.T) {
 	f := newFeeder(t)
 	f.push(report(), 1500*time.Millisecond) // counting since 0.5 s
@@ -110,8 +111,35 @@ func TestDeciderCountdownSurvivesFlicker(t *testing.T) {
 	f = newFeeder(t)
 	f.push(report(), 1500*time.Millisecond)
 	f.push(report(spec.CheckOneFace), 100*time.Millisecond)
+	if f.last.Count == 0 {
+		t.Errorf("one frame without a face (a missed detection) cancelled the countdown: %+v", f.last)
+	}
+	f.push(report(spec.CheckOneFace), 100*time.Millisecond)
 	if f.last.Count != 0 {
 		t.Errorf("the person left: %+v, want the countdown cancelled at once", f.last)
+	}
+}
+
+// A slow checker (a loaded machine: a frame every 0.4 s) with two bad
+// frames keeps counting: the gap between them is not a failure that held.
+func TestDeciderSlowCheckerOneBadFrame(t *testing.T) {
+	d := NewDecider()
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	shots := 0
+	for i := range 12 {
+		r := report()
+		if i == 4 || i == 5 {
+			r = report(spec.CheckSharp)
+		}
+		if _, shoot := d.Push(r, now); shoot {
+			shots++
+			d.Shot()
+			break
+		}
+		now = now.Add(400 * time.Millisecond)
+	}
+	if shots != 1 {
+		t.Errorf("two bad frames at a slow rate cancelled the countdown: %d shots", shots)
 	}
 }
 
