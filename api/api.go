@@ -7,11 +7,15 @@
 //	POST /v1/devices                          EnrolRequest → Enrolment
 //	GET  /v1/catalog                          → Catalog
 //	GET  /v1/roster?school=&since=            → RosterPage
+//	POST /v1/orders (Idempotency-Key)         OrderRequest → Order
+//	GET  /v1/orders/{id}                      → Order (asks the provider while pending)
+//	POST /v1/orders/{id}/close                → Order (closed, or paid if it was)
 //	PUT  /v1/submissions/{id}                 Submission → SubmissionState
 //	PUT  /v1/submissions/{id}/photos/{kind}   JPEG bytes, Content-SHA256 → PhotoReceipt
 //	POST /v1/submissions/{id}/submit          → SubmissionState
 //	GET  /v1/statuses?since=                  → StatusPage
 //	GET  /s/{token}                           the status page behind the receipt's QR (HTML)
+//	GET  /pay/{id}                            the sandbox provider's pay page (HTML)
 package api
 
 import "time"
@@ -24,9 +28,14 @@ const (
 	PathSubmissions = "/v1/submissions/"
 	PathStatuses    = "/v1/statuses"
 	PathStatusPage  = "/s/"
+	PathOrders      = "/v1/orders"
+	PathPayPage     = "/pay/" // the sandbox provider's pay page, by order id
 
 	// HeaderSHA256 carries the hex SHA-256 of a photo upload's body.
 	HeaderSHA256 = "Content-SHA256"
+	// HeaderIdempotencyKey names an order request: the same key from the
+	// same kiosk gives the same order, never a second one.
+	HeaderIdempotencyKey = "Idempotency-Key"
 )
 
 // Limits of request bodies, enforced by the server (413 above them).
@@ -214,4 +223,38 @@ type ManifestLine struct {
 	Version    int    `json:"version"`
 	SHA256     string `json:"sha256"`
 	Status     string `json:"status"`
+}
+
+// Order states. Pending is the only one that changes: to paid (the payer
+// paid), expired (its time ran out; the provider's order is closed) or
+// closed (the kiosk gave it up).
+const (
+	OrderPending = "pending"
+	OrderPaid    = "paid"
+	OrderExpired = "expired"
+	OrderClosed  = "closed"
+)
+
+// MaxIdempotencyKey is the longest Idempotency-Key the server takes.
+const MaxIdempotencyKey = 100
+
+// OrderRequest asks for a payment order: the services chosen (the
+// catalog's codes; the server prices them) for a kiosk session.
+type OrderRequest struct {
+	SessionID string   `json:"session_id"`
+	Services  []string `json:"services"`
+}
+
+// Order is a payment order as the server holds it. QR is what the
+// graduate's phone scans (the provider's code URL); AmountFen is the sum of
+// the services' prices.
+type Order struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	Provider  string    `json:"provider"`
+	AmountFen int64     `json:"amount_fen"`
+	Services  []string  `json:"services"`
+	QR        string    `json:"qr"`
+	ExpiresAt time.Time `json:"expires_at"`
+	PaidAt    time.Time `json:"paid_at,omitzero"`
 }

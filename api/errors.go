@@ -17,4 +17,5 @@ const (
 	CodeHashMismatch = "hash_mismatch" // 422: the body's SHA-256 is not Content-SHA256
 	CodeNotReady     = "not_ready"     // 409: submit before every required photo is there
 	CodeInternal     = "internal"      // 500
+	CodeProvider     = "provider"      // 502: the payment provider did not answer
 )

@@ -33,14 +33,18 @@ type rig struct {
 	srv  *httptest.Server
 }
 
-func newRig(t testing.TB) *rig {
+func newRig(t testing.TB) *rig { return newRigWith(t, Config{}) }
+
+// newRigWith is newRig with cfg (its Store and Log are the rig's).
+func newRigWith(t testing.TB, cfg Config) *rig {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "server.db")
 	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg.Store, cfg.Log = db, slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

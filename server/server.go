@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gradphoto/api"
+	"gradphoto/server/payment"
 	"gradphoto/server/storage"
 )
 
@@ -30,6 +31,12 @@ type Store interface {
 	Submit(ctx context.Context, deviceID, id string) (storage.Submission, error)
 	StatusChanges(ctx context.Context, deviceID string, since int64, limit int) (api.StatusPage, error)
 	RosterSince(ctx context.Context, school, since string, limit int) (api.RosterPage, error)
+
+	CreateOrder(ctx context.Context, o storage.Order) (storage.Order, bool, error)
+	Order(ctx context.Context, id string) (storage.Order, error)
+	SetOrderQR(ctx context.Context, id, qr string) (storage.Order, error)
+	PayOrder(ctx context.Context, id, transaction string, at time.Time) (storage.Order, error)
+	EndOrder(ctx context.Context, id, status string) (storage.Order, error)
 
 	Submission(ctx context.Context, id string) (storage.Submission, error)
 	SubmissionByToken(ctx context.Context, tokenHash []byte) (storage.Submission, error)
@@ -51,6 +58,14 @@ type Store interface {
 type Config struct {
 	Store   Store
 	Catalog api.Catalog // zero: DefaultCatalog
+	// Payment opens the orders; nil: payment.Sandbox, whose pay page this
+	// server serves.
+	Payment payment.Provider
+	// OrderTTL is how long an order can be paid; zero: DefaultOrderTTL.
+	OrderTTL time.Duration
+	// PublicURL is where phones reach this server (the sandbox's pay
+	// page); "": the address the kiosk used.
+	PublicURL string
 	Log     *slog.Logger
 	// Secure marks the session cookies Secure (the server is behind TLS).
 	Secure bool
@@ -70,6 +85,7 @@ var webFS embed.FS
 type Server struct {
 	cfg   Config
 	store Store
+	pay   payment.Provider
 	log   *slog.Logger
 	pages pages
 	mux   *http.ServeMux
@@ -83,6 +99,12 @@ func New(cfg Config) (*Server, error) {
 	if len(cfg.Catalog.Services) == 0 {
 		cfg.Catalog = DefaultCatalog
 	}
+	if cfg.Payment == nil {
+		cfg.Payment = payment.Sandbox{}
+	}
+	if cfg.OrderTTL <= 0 {
+		cfg.OrderTTL = DefaultOrderTTL
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -90,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: templates: %w", err)
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Log, pages: pages, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, store: cfg.Store, pay: cfg.Payment, log: cfg.Log, pages: pages, mux: http.NewServeMux()}
 	s.routes()
 	return s, nil
 }
@@ -110,9 +132,16 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT /v1/submissions/{id}/photos/{kind}", s.device(s.handlePutPhoto))
 	m.HandleFunc("POST /v1/submissions/{id}/submit", s.device(s.handleSubmit))
 	m.HandleFunc("GET /v1/statuses", s.device(s.handleStatuses))
+	m.HandleFunc("POST /v1/orders", s.device(s.handleCreateOrder))
+	m.HandleFunc("GET /v1/orders/{id}", s.device(s.handleGetOrder))
+	m.HandleFunc("POST /v1/orders/{id}/close", s.device(s.handleCloseOrder))
 	m.HandleFunc("/v1/", s.handleAPINotFound)
 	// the graduates' status page
 	m.HandleFunc("GET /s/{token}", s.handleStatusPage)
+	if _, ok := s.pay.(payment.Sandbox); ok { // the sandbox's pay page
+		m.HandleFunc("GET /pay/{id}", s.handlePayPage)
+		m.HandleFunc("POST /pay/{id}", s.handlePay)
+	}
 	// the reviewers' pages
 	m.HandleFunc("GET /review/login", s.handleLoginPage)
 	m.HandleFunc("POST /review/login", s.handleLogin)
