@@ -66,7 +66,7 @@ type Config struct {
 	// PublicURL is where phones reach this server (the sandbox's pay
 	// page); "": the address the kiosk used.
 	PublicURL string
-	Log     *slog.Logger
+	Log       *slog.Logger
 	// Secure marks the session cookies Secure (the server is behind TLS).
 	Secure bool
 }
