@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"gradphoto/api"
+	"log"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +53,10 @@ type Deps struct {
 	Sessions SessionStore
 	Captures CaptureStore
 	Audit    Auditor
+	// Payments opens orders through the server, kept in Orders; nil: the
+	// kiosk takes no payment (the fee is deferred).
+	Payments Payments
+	Orders   OrderStore
 	Policy   Policy
 	Now      func() time.Time
 	NewID    func() string
@@ -60,9 +66,10 @@ type Deps struct {
 // validates input, looks up the roster and prior statuses, and persists
 // every move. It is safe for concurrent use.
 type Service struct {
-	d  Deps
-	mu sync.Mutex
-	m  *Machine
+	d       Deps
+	mu      sync.Mutex
+	m       *Machine
+	catalog api.Catalog // the last catalog the server gave
 }
 
 // NewService returns a Service at Welcome.
@@ -253,36 +260,37 @@ func (svc *Service) EnterCapture(ctx context.Context) error {
 	return svc.do(ctx, "enter capture", (*Machine).EnterCapture)
 }
 
-// EnterCaptureDeferred is "是我本人，继续" on a kiosk without a payment
-// step: on to the document photos, or past Service and Payment (see
-// deferPayment) to the camera.
-func (svc *Service) EnterCaptureDeferred(ctx context.Context) error {
+// ConfirmRecord is "是我本人，继续" on the Eligibility screen: on to the
+// document photos, or to the Service step (past it and Payment to the
+// camera on a kiosk that takes no payment, see passPayment).
+func (svc *Service) ConfirmRecord(ctx context.Context) error {
 	return svc.do(ctx, "enter capture", func(m *Machine) error {
 		if err := m.EnterCapture(); err != nil {
 			return err
 		}
-		return deferPayment(m)
+		return svc.passPayment(m)
 	})
 }
 
-// CardsDone leaves the document photos once every side is stored, past
-// Service and Payment (see deferPayment) to the camera.
+// CardsDone leaves the document photos once every side is stored, for the
+// Service step (or past it, see passPayment).
 func (svc *Service) CardsDone(ctx context.Context) error {
 	return svc.do(ctx, "cards done", func(m *Machine) error {
 		if err := m.CardsDone(); err != nil {
 			return err
 		}
-		return deferPayment(m)
+		return svc.passPayment(m)
 	})
 }
 
-// deferPayment passes Service and Payment on a kiosk without a payment
-// step: the service is the degree photo and, unless the school pays or it
-// is a free retake, the fee is recorded as deferred (pay later) with the
-// reason, so the session says plainly that payment is pending. It does
-// nothing before Service.
-func deferPayment(m *Machine) error {
-	if m.Step() != StepService {
+// passPayment passes Service and Payment on a kiosk that takes no payment
+// (no server to open orders with): the service is the degree photo and,
+// unless the school pays or it is a free retake, the fee is recorded as
+// deferred (pay later) with the reason, so the session says plainly that
+// payment is pending. It does nothing before Service, or when the kiosk
+// takes payment.
+func (svc *Service) passPayment(m *Machine) error {
+	if m.Step() != StepService || svc.d.Payments != nil {
 		return nil
 	}
 	if err := m.ChooseService([]string{ServiceDegreePhoto}); err != nil {
@@ -448,8 +456,13 @@ func (svc *Service) RetakeRejected(ctx context.Context) error {
 	return svc.do(ctx, "retake rejected", (*Machine).RetakeRejected)
 }
 
-// Back goes one step back; back to Welcome ends the session.
+// Back goes one step back; back to Welcome ends the session. Back from
+// Payment closes the order first (an order paid meanwhile settles the fee
+// and the session goes on to Capture instead).
 func (svc *Service) Back(ctx context.Context) error {
+	if o, err := svc.closeOrder(ctx); err != nil || o.Status == api.OrderPaid {
+		return err
+	}
 	var left Session
 	var home bool
 	err := svc.do(ctx, "back", func(m *Machine) error {
@@ -467,7 +480,11 @@ func (svc *Service) Back(ctx context.Context) error {
 }
 
 // Reset ends the session wherever it is, with a reason (EndTimeout, EndCancel…).
+// An open order is closed first, so nobody can pay for a session that ended.
 func (svc *Service) Reset(ctx context.Context, reason string) error {
+	if _, err := svc.closeOrder(ctx); err != nil {
+		log.Printf("app: reset: close order: %v", err) // it expires by itself
+	}
 	svc.mu.Lock()
 	s := svc.m.Reset()
 	svc.mu.Unlock()

@@ -397,7 +397,7 @@ func TestServiceRequireCards(t *testing.T) {
 		t.Fatalf("number alone: %v, %v", got, err)
 	}
 	wantServiceErr(t, r.k.AddCard(ctx, app.CardFront, []byte("early")), app.ErrIllegalTransition)
-	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	mustOK(t, r.k.ConfirmRecord(ctx))
 	if s := r.k.Session(); s.Step != app.StepCards || s.Identity.Name != "张三" {
 		t.Fatalf("after the graduate confirmed the record: %s, identity %+v", s.Step, s.Identity)
 	}
@@ -666,7 +666,7 @@ func TestServiceCaptureToSubmitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantServiceErr(t, r.k.Capture(ctx, app.Shot{Raw: []byte("r"), Standard: []byte("s")}), app.ErrIllegalTransition)
-	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	mustOK(t, r.k.ConfirmRecord(ctx))
 	s := r.k.Session()
 	if s.Step != app.StepCapture || s.Payment != app.PaymentDeferred || s.OrderRef != app.PaymentNotOnKiosk ||
 		len(s.Services) != 1 || s.Services[0] != app.ServiceDegreePhoto {
@@ -704,7 +704,7 @@ func TestServiceCaptureSchoolPaid(t *testing.T) {
 	if _, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三"); err != nil {
 		t.Fatal(err)
 	}
-	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	mustOK(t, r.k.ConfirmRecord(ctx))
 	if s := r.k.Session(); s.Step != app.StepCapture || s.Payment != app.PaymentSchool || s.OrderRef != "" {
 		t.Fatalf("school-paid: %+v", s)
 	}
@@ -718,7 +718,7 @@ func TestServiceConfirmStoreError(t *testing.T) {
 	if _, err := r.k.SubmitIdentity(ctx, app.DocResidentID, numOnRoster, "张三"); err != nil {
 		t.Fatal(err)
 	}
-	mustOK(t, r.k.EnterCaptureDeferred(ctx))
+	mustOK(t, r.k.ConfirmRecord(ctx))
 	mustOK(t, r.k.Capture(ctx, app.Shot{Raw: []byte("raw"), Standard: []byte("std"), Passed: true}))
 	mustOK(t, r.k.AcceptStandard(ctx))
 	r.captures.err = errors.New("disk full")

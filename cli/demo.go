@@ -116,7 +116,7 @@ func walk(ctx context.Context, svc *app.Service, g app.RosterEntry, pics demoPic
 		func() error { return svc.Start(ctx) },
 		func() error { return svc.AcceptConsent(ctx) },
 		func() error { _, err := svc.SubmitIdentity(ctx, g.Doc, g.Number, ""); return err },
-		func() error { return svc.EnterCaptureDeferred(ctx) },
+		func() error { return svc.ConfirmRecord(ctx) },
 		func() error { return svc.AddCard(ctx, app.CardFront, jpegmark.Comment(pics.front, tag)) },
 		func() error { return svc.AddCard(ctx, app.CardBack, jpegmark.Comment(pics.back, tag)) },
 		func() error { return svc.CardsDone(ctx) },

@@ -182,3 +182,29 @@ func (c *Client) Statuses(ctx context.Context, since int64) (api.StatusPage, err
 	var out api.StatusPage
 	return out, c.do(ctx, "statuses", http.MethodGet, api.PathStatuses+"?since="+strconv.FormatInt(since, 10), nil, nil, &out)
 }
+
+// CreateOrder asks the server for a payment order. key names the attempt
+// (the session and how many orders it asked for): the same key gives the
+// same order, so a retry or a kiosk restarted mid-payment never makes a
+// second one.
+func (c *Client) CreateOrder(ctx context.Context, key string, req api.OrderRequest) (api.Order, error) {
+	var out api.Order
+	err := c.do(ctx, "create order", http.MethodPost, api.PathOrders, req,
+		map[string]string{api.HeaderIdempotencyKey: key}, &out)
+	if err == nil && (out.ID == "" || out.QR == "") {
+		err = &Error{Op: "create order", kind: ErrServer, Message: "no order id or QR code in the answer"}
+	}
+	return out, err
+}
+
+// Order polls an order (the server asks the provider while it is pending).
+func (c *Client) Order(ctx context.Context, id string) (api.Order, error) {
+	var out api.Order
+	return out, c.do(ctx, "order", http.MethodGet, api.PathOrders+"/"+url.PathEscape(id), nil, nil, &out)
+}
+
+// CloseOrder gives an order up; the answer says paid if it was paid meanwhile.
+func (c *Client) CloseOrder(ctx context.Context, id string) (api.Order, error) {
+	var out api.Order
+	return out, c.do(ctx, "close order", http.MethodPost, api.PathOrders+"/"+url.PathEscape(id)+"/close", nil, nil, &out)
+}

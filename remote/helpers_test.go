@@ -159,7 +159,7 @@ func (k *kiosk) walk(t testing.TB, g app.RosterEntry, p pictures) string {
 	must(k.svc.AcceptConsent(ctx))
 	_, err := k.svc.SubmitIdentity(ctx, g.Doc, g.Number, "")
 	must(err)
-	must(k.svc.EnterCaptureDeferred(ctx))
+	must(k.svc.ConfirmRecord(ctx))
 	must(k.svc.AddCard(ctx, app.CardFront, p.front))
 	must(k.svc.AddCard(ctx, app.CardBack, p.back))
 	must(k.svc.CardsDone(ctx))

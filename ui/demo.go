@@ -61,7 +61,7 @@ var demoScreens = map[string]func(ctx context.Context, k *shell) error{
 		if err := demoSubmit(ctx, k, demoGraduate); err != nil {
 			return err
 		}
-		return k.svc.EnterCaptureDeferred(ctx)
+		return k.svc.ConfirmRecord(ctx)
 	},
 	"capture":     demoCapture,
 	"standardise": demoStandardise,
@@ -163,7 +163,7 @@ func demoCapture(ctx context.Context, k *shell) error {
 	if err := demoSubmit(ctx, k, demoGraduate); err != nil {
 		return err
 	}
-	if err := k.svc.EnterCaptureDeferred(ctx); err != nil {
+	if err := k.svc.ConfirmRecord(ctx); err != nil {
 		return err
 	}
 	if k.svc.Session().Step != app.StepCards {

@@ -133,5 +133,5 @@ func (s *eligibilityScreen) onEnter() {
 			}
 		}
 	}
-	s.k.act(s.k.svc.EnterCaptureDeferred)
+	s.k.act(s.k.svc.ConfirmRecord)
 }

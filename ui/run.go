@@ -110,18 +110,22 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	cam := newCamera(capture.Config{Camera: o.Camera, Profile: profile})
 	defer cam.Close()
 	cfg := config{Lang: o.Lang}
+	var pay app.Payments // an enrolled kiosk takes payment through its server
 	worker, err := remote.NewWorker(ctx, st)
 	switch {
 	case err == nil:
 		srv, _ := st.ServerConfig(ctx)
 		cfg.StatusURL = strings.TrimRight(srv.URL, "/") + api.PathStatusPage
+		if pay, err = paymentClient(srv); err != nil {
+			return err
+		}
 	case !errors.Is(err, store.ErrNotEnrolled):
 		return err
 	}
 	if o.Screen != "" && cfg.StatusURL == "" {
 		cfg.StatusURL = demoStatusURL // the demo receipt shows its QR code
 	}
-	k := newShell(w, newService(st, app.Policy{RequireCards: !o.NoCards}), cam, cfg)
+	k := newShell(w, newPayingService(st, app.Policy{RequireCards: !o.NoCards}, pay), cam, cfg)
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {
 			return err
@@ -153,9 +157,21 @@ func defaultProfile() (spec.Profile, error) {
 	return profiles.Get("")
 }
 
-// newService wires the domain service to the store.
-func newService(st *store.Store, p app.Policy) *app.Service {
-	return app.NewService(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st, Policy: p})
+// newService wires the domain service to the store: a kiosk that takes no
+// payment (the fee is deferred).
+func newService(st *store.Store, p app.Policy) *app.Service { return newPayingService(st, p, nil) }
+
+// newPayingService is newService taking payment through pay.
+func newPayingService(st *store.Store, p app.Policy, pay app.Payments) *app.Service {
+	return app.NewService(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st,
+		Payments: pay, Orders: st, Policy: p})
+}
+
+// paymentClient is the client the payment screen polls with: a poll that
+// hangs must not hold up the next one for long, so a shorter timeout and
+// one retry.
+func paymentClient(srv store.ServerConfig) (*remote.Client, error) {
+	return remote.New(remote.Config{URL: srv.URL, Token: srv.Token, CA: srv.CA, Timeout: 10 * time.Second, Retries: 1})
 }
 
 // openStore opens the kiosk database, or a temporary one for demo screens.

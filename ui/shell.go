@@ -69,14 +69,14 @@ type shell struct {
 	idle *app.IdleTimer
 	ctx  context.Context
 
-	body     *fyne.Container
-	warning  *widget.PopUp
-	warnStop chan struct{}  // stops the warning's countdown
-	idleStay *widget.Button // the warning's "stay" button (tests tap it)
-	current  screen
-	sync     *remote.State   // the sync worker's last state; nil: no server
-	syncBox  *fyne.Container // the indicator in the top bar
-	worker   *remote.Worker  // nil: no server
+	body      *fyne.Container
+	warning   *widget.PopUp
+	warnClock *clock         // the warning's countdown
+	idleStay  *widget.Button // the warning's "stay" button (tests tap it)
+	current   screen
+	sync      *remote.State   // the sync worker's last state; nil: no server
+	syncBox   *fyne.Container // the indicator in the top bar
+	worker    *remote.Worker  // nil: no server
 
 	checking bool       // the start-up self-check runs
 	check    *selfCheck // its outcome; nil until it is done (or never run)
@@ -86,6 +86,8 @@ type shell struct {
 	identity    *identityScreen
 	cards       *cardScreen
 	eligibility *eligibilityScreen
+	services    *servicesScreen
+	paying      *payingScreen
 	capture     *captureScreen
 	standardise *standardiseScreen
 	confirm     *confirmScreen
@@ -134,6 +136,8 @@ func (k *shell) newScreens() {
 	k.identity = newIdentityScreen(k)
 	k.cards = newCardScreen(k)
 	k.eligibility = &eligibilityScreen{k: k}
+	k.services = newServicesScreen(k)
+	k.paying = newPayingScreen(k)
 	k.capture = newCaptureScreen(k)
 	k.standardise = &standardiseScreen{k: k}
 	k.confirm = &confirmScreen{k: k}
@@ -165,6 +169,10 @@ func (k *shell) screenFor(s app.Step) screen {
 		return k.eligibility
 	case app.StepCards:
 		return k.cards
+	case app.StepService:
+		return k.services
+	case app.StepPayment:
+		return k.paying
 	case app.StepStatus:
 		return k.status
 	case app.StepCapture:
@@ -290,8 +298,8 @@ func (k *shell) onIdleWarn() {
 		heading(lang.L("idle.title")), atLeast(msg, 560, 0), sized(stay))), k.win.Canvas())
 	k.body.Hide()
 	k.warning.Show()
-	k.warnStop = countdown(func(stop chan struct{}) {
-		if k.warnStop != stop || left <= 1 {
+	k.warnClock = countdown(func(c *clock) {
+		if k.warnClock != c || left <= 1 {
 			return
 		}
 		left--
@@ -309,8 +317,8 @@ func (k *shell) hideWarning() {
 	}
 	k.warning.Hide()
 	k.warning = nil
-	close(k.warnStop)
-	k.warnStop = nil
+	k.warnClock.Stop()
+	k.warnClock = nil
 	k.body.Show()
 }
 

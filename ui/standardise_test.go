@@ -26,7 +26,7 @@ func TestCheckListPlainWords(t *testing.T) {
 	if _, err := svc.SubmitIdentity(ctx, demoGraduate.Doc, demoGraduate.Number, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.EnterCaptureDeferred(ctx); err != nil {
+	if err := svc.ConfirmRecord(ctx); err != nil {
 		t.Fatal(err)
 	}
 	lo, hi := 200.0, 300.0

@@ -57,7 +57,8 @@ const (
 
 // stepIndicator draws "① 须知 — ② 身份 — …" with the current stage
 // highlighted. A passed stage is ticked only when it is really done: the
-// fee stage of a session whose fee is deferred shows a dash.
+// fee stage of a session whose fee is deferred shows a dash; once passed,
+// the fee stage says how the fee was settled (已缴费, 学校支付, 待缴费…).
 // With all labels it may be wider than the bar has room for (seven stages
 // in English on a 1280 px screen): then compact shows only the current
 // stage's label.
@@ -79,6 +80,9 @@ func stepIndicator(stages []stage, current int, payment app.Payment, compact boo
 			m = markDone
 		}
 		label := lang.L(st.key)
+		if st.key == "steps.payment" && i < current && payment.Settled() {
+			label = lang.L("steps.payment." + string(payment)) // how the fee was settled
+		}
 		if compact && m != markCurrent {
 			label = ""
 		}

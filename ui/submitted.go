@@ -27,7 +27,7 @@ type submittedScreen struct {
 	done      *widget.Button
 	countdown *canvas.Text
 	left      time.Duration // before the receipt closes
-	stop      chan struct{} // closes the countdown's ticker
+	clock     *clock        // the countdown to closing
 }
 
 func (s *submittedScreen) content() fyne.CanvasObject {
@@ -46,7 +46,7 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 	var qr fyne.CanvasObject
 	check := "submitted.no_qr" // the kiosk's look-up only
 	if s.k.cfg.StatusURL != "" && sess.StatusToken != "" {
-		qr = container.NewVBox(statusQR(s.k.cfg.StatusURL+sess.StatusToken), label(lang.L("submitted.scan")))
+		qr = container.NewVBox(qrCode(s.k.cfg.StatusURL+sess.StatusToken, 220), label(lang.L("submitted.scan")))
 		check = "submitted.check_qr"
 	}
 	info.Add(paragraph(lang.L(check)))
@@ -64,16 +64,17 @@ func (s *submittedScreen) showLeft() {
 	s.countdown.Refresh()
 }
 
-// statusQR is the QR code of the status page of a submission.
-func statusQR(url string) fyne.CanvasObject {
-	q, err := qrcode.New(url, qrcode.Medium)
+// qrCode draws payload as a QR code side×side (a status page, an order).
+func qrCode(payload string, side float32) fyne.CanvasObject {
+	q, err := qrcode.New(payload, qrcode.Medium)
 	if err != nil {
 		log.Print(err)
-		return widget.NewLabel(url)
+		return widget.NewLabel(payload)
 	}
-	c := canvas.NewImageFromImage(q.Image(256))
+	c := canvas.NewImageFromImage(q.Image(512))
 	c.FillMode = canvas.ImageFillContain
-	c.SetMinSize(fyne.NewSize(220, 220))
+	c.ScaleMode = canvas.ImageScalePixels
+	c.SetMinSize(fyne.NewSize(side, side))
 	return c
 }
 
@@ -82,13 +83,13 @@ func (s *submittedScreen) enter() {
 	id := s.k.svc.Session().ID
 	s.left = submittedReturn
 	s.showLeft()
-	s.stop = countdown(func(stop chan struct{}) { s.onTick(id, stop) })
+	s.clock = countdown(func(c *clock) { s.onTick(id, c) })
 }
 
 // onTick counts a second down, and closes the receipt at zero; a tick of a
 // receipt already left does nothing.
-func (s *submittedScreen) onTick(id string, stop chan struct{}) {
-	if s.stop != stop || s.k.svc.Session().ID != id {
+func (s *submittedScreen) onTick(id string, c *clock) {
+	if s.clock != c || s.k.svc.Session().ID != id {
 		return
 	}
 	s.left -= time.Second
@@ -99,9 +100,9 @@ func (s *submittedScreen) onTick(id string, stop chan struct{}) {
 }
 
 func (s *submittedScreen) leave() {
-	if s.stop != nil {
-		close(s.stop)
-		s.stop = nil
+	if s.clock != nil {
+		s.clock.Stop()
+		s.clock = nil
 	}
 }
 

@@ -66,7 +66,7 @@ func (r *rig) toReceipt(t *testing.T) app.Session {
 	must(svc.AcceptConsent(ctx))
 	_, err := svc.SubmitIdentity(ctx, demoGraduate.Doc, demoGraduate.Number, "")
 	must(err)
-	must(svc.EnterCaptureDeferred(ctx))
+	must(svc.ConfirmRecord(ctx))
 	img := smallJPEG(t)
 	must(svc.Capture(ctx, app.Shot{Raw: img, Standard: img, Passed: true}))
 	must(svc.AcceptStandard(ctx))

@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"gradphoto/api"
+	"gradphoto/app"
+)
+
+// pollEvery is how often the payment screen asks whether the order was
+// paid; a variable for the tests.
+var pollEvery = 2 * time.Second
+
+// payingScreen shows the order's QR code, the amount and the time left,
+// and asks the server every pollEvery whether it was paid: paid, the
+// kiosk goes on to the camera by itself. An expired code is replaced on a
+// tap; "Cancel" asks first, then closes the order and ends the session.
+type payingScreen struct {
+	k        *shell
+	order    api.Order
+	opening  bool      // the order is being opened
+	failed   bool      // it could not be
+	unsteady bool      // the last poll did not reach the server
+	polling  bool      // a poll is under way
+	lastPoll time.Time // when the last one started
+	clock    *clock    // the time left, and the polls
+
+	left         *widget.Label
+	renew, retry *widget.Button
+	cancel, back *widget.Button
+	cancelDialog *cancelDialog // the last cancel question shown
+}
+
+func newPayingScreen(k *shell) *payingScreen { return &payingScreen{k: k} }
+
+func (s *payingScreen) content() fyne.CanvasObject {
+	s.back = touchButton(lang.L("button.back"), false, s.k.onBack)
+	s.cancel = touchButton(lang.L("paying.cancel"), false, s.onCancel)
+	s.renew, s.retry = nil, nil
+	top := heading(lang.L("paying.title"))
+	buttons := []fyne.CanvasObject{s.back, s.cancel}
+	switch {
+	case s.opening:
+		return container.NewBorder(top, buttonRow(buttons), nil, nil, paragraph(lang.L("paying.opening")))
+	case s.failed:
+		s.retry = touchButton(lang.L("services.retry"), true, s.onRetry)
+		return container.NewBorder(top, buttonRow(buttons, s.retry), nil, nil, card(paragraph(lang.L("paying.failed"))))
+	case s.order.Status == api.OrderExpired || s.order.Status == api.OrderClosed:
+		s.renew = touchButton(lang.L("paying.renew"), true, s.onRenew)
+		return container.NewBorder(top, buttonRow(buttons, s.renew), nil, nil, card(paragraph(lang.L("paying.expired"))))
+	}
+	scan := "paying.scan"
+	if s.order.Provider == "sandbox" {
+		scan = "paying.scan_sandbox"
+	}
+	s.left = paragraph("")
+	s.showLeft()
+	info := container.NewVBox(label(lang.L("paying.amount")),
+		text(yuan(s.order.AmountFen), 56, colPrimary, true), paragraph(lang.L(scan)), s.left)
+	if s.unsteady {
+		info.Add(text(lang.L("paying.unsteady"), 20, colWarning, false))
+	}
+	body := container.NewBorder(nil, nil, nil, container.NewCenter(qrCode(s.order.QR, 360)), info)
+	return container.NewBorder(top, buttonRow(buttons), nil, nil, card(body))
+}
+
+// showLeft writes the time left to pay.
+func (s *payingScreen) showLeft() {
+	if s.left == nil {
+		return
+	}
+	left := max(0, time.Until(s.order.ExpiresAt).Round(time.Second))
+	s.left.SetText(lang.L("paying.left", map[string]any{
+		"Time": fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)}))
+}
+
+// enter opens the order (the session's own when it has one that can still
+// be paid) and starts the clock.
+func (s *payingScreen) enter() {
+	s.open(s.k.svc.OpenOrder)
+	s.clock = countdown(s.onTick)
+}
+
+func (s *payingScreen) leave() {
+	if s.clock != nil {
+		s.clock.Stop()
+		s.clock = nil
+	}
+	s.order, s.opening, s.failed, s.unsteady = api.Order{}, false, false, false
+}
+
+// open gets an order with call, off the UI goroutine.
+func (s *payingScreen) open(call func(context.Context) (api.Order, error)) {
+	s.opening, s.failed = true, false
+	s.k.show()
+	ctx, id := s.k.ctx, s.k.svc.Session().ID
+	do := uiDo
+	go func() {
+		o, err := call(ctx)
+		do(func() { s.onOpened(id, o, err) })
+	}()
+}
+
+func (s *payingScreen) onOpened(id string, o api.Order, err error) {
+	if s.k.current != s || s.k.svc.Session().ID != id {
+		return
+	}
+	s.opening = false
+	if err != nil {
+		log.Print(err)
+		s.failed = true
+	}
+	s.onOrder(o)
+}
+
+// onTick moves the clock each second and polls every pollEvery.
+func (s *payingScreen) onTick(c *clock) {
+	if s.clock != c || s.opening || s.failed || s.order.Status != api.OrderPending {
+		return
+	}
+	s.showLeft()
+	if s.polling || time.Since(s.lastPoll) < pollEvery {
+		return
+	}
+	s.poll()
+}
+
+// poll asks the server about the order, off the UI goroutine.
+func (s *payingScreen) poll() {
+	s.polling, s.lastPoll = true, time.Now()
+	ctx, id := s.k.ctx, s.k.svc.Session().ID
+	do := uiDo
+	go func() {
+		o, err := s.k.svc.CheckOrder(ctx)
+		do(func() {
+			s.polling = false
+			if s.k.current != s || s.k.svc.Session().ID != id {
+				return
+			}
+			if err != nil {
+				log.Print(err)
+				s.unsteady = true
+				s.k.show()
+				return
+			}
+			s.unsteady = false
+			s.onOrder(o)
+		})
+	}()
+}
+
+// onOrder shows where the order stands; paid, the session has moved on.
+func (s *payingScreen) onOrder(o api.Order) {
+	if o.ID != "" {
+		s.order = o
+	}
+	if s.k.svc.Session().Step != app.StepPayment {
+		s.k.touch() // paid: someone is here
+	}
+	s.k.show()
+}
+
+func (s *payingScreen) onRenew() {
+	s.k.touch()
+	s.open(s.k.svc.RenewOrder)
+}
+
+func (s *payingScreen) onRetry() {
+	s.k.touch()
+	s.open(s.k.svc.OpenOrder)
+}
+
+// onCancel asks first: someone who has just paid must not cancel by mistake.
+func (s *payingScreen) onCancel() {
+	s.k.touch()
+	var pop *widget.PopUp
+	stay := touchButton(lang.L("paying.cancel_stay"), true, func() { pop.Hide(); s.k.touch() })
+	end := touchButton(lang.L("paying.cancel_leave"), false, func() {
+		pop.Hide()
+		s.k.onHome()
+	})
+	s.cancelDialog = &cancelDialog{stay: stay, leave: end}
+	pop = widget.NewModalPopUp(card(container.NewVBox(heading(lang.L("paying.cancel_title")),
+		atLeast(paragraph(lang.L("paying.cancel_text")), 520, 0), buttonRow([]fyne.CanvasObject{end}, stay))),
+		s.k.win.Canvas())
+	pop.Show()
+}

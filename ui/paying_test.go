@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"gradphoto/api"
+	"gradphoto/app"
+	"gradphoto/remote"
+	"gradphoto/server"
+	"gradphoto/server/storage"
+)
+
+// payServer is the real reference server on loopback (sandbox payments)
+// and a payment client enrolled with it.
+func payServer(t *testing.T, cfg server.Config) (*httptest.Server, *remote.Client, *storage.DB) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Store, cfg.Log = db, slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { hs.Close(); db.Close() })
+	code, err := server.NewEnrolCode(ctx, db, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon, err := remote.New(remote.Config{URL: hs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := anon.Enrol(ctx, code, "test kiosk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay, err := remote.New(remote.Config{URL: hs.URL, Token: en.Token, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hs, pay, db
+}
+
+// newPayRig is a kiosk that takes payment through pay.
+func newPayRig(t *testing.T, pay app.Payments) *rig {
+	r := newRig(t, config{})
+	r.k = newShell(r.win, newPayingService(r.st, app.Policy{}, pay), nil, config{})
+	return r
+}
+
+// fastPolls makes the payment screen's clock and polls quick.
+func fastPolls(t *testing.T) {
+	oldTick, oldPoll := countdownTick, pollEvery
+	countdownTick, pollEvery = 20*time.Millisecond, 50*time.Millisecond
+	t.Cleanup(func() { countdownTick, pollEvery = oldTick, oldPoll })
+}
+
+// until polls cond on the UI loop until it holds.
+func (l *uiLoop) until(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var ok bool
+		l.run(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// walkToServices takes the demo graduate to the Service screen.
+func (r *rig) walkToServices(t *testing.T) {
+	t.Helper()
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+	test.Tap(r.k.identity.next)
+	r.wantStep(t, app.StepEligibility)
+	test.Tap(r.k.eligibility.enter)
+	r.wantStep(t, app.StepService)
+}
+
+// decodeQR reads the QR code on the window's rendered picture.
+func decodeQR(t *testing.T, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	if err != nil {
+		t.Fatalf("no QR code on screen: %v", err)
+	}
+	return res.GetText()
+}
+
+// The whole way through the real server with the sandbox provider: the
+// catalog with its prices, the extra copy chosen, the QR on screen read
+// back by a real decoder, paid from an HTTP client in the background, and
+// the kiosk goes on to the camera by itself; the step bar says 已缴费.
+func TestPayBySandboxQR(t *testing.T) {
+	fastPolls(t)
+	hs, pay, db := payServer(t, server.Config{})
+	r := newPayRig(t, pay)
+	l := startUILoop(t)
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
+	l.run(func() {
+		shown := r.texts()
+		for _, want := range []string{"学位证书照片", "¥15.00", "电子版照片一份", "¥5.00", "合计：¥15.00", "必选"} {
+			if !strings.Contains(shown, want) {
+				t.Errorf("services screen lacks %q:\n%s", want, shown)
+			}
+		}
+		test.Tap(r.k.services.checks["degree_photo"]) // required: stays
+		test.Tap(r.k.services.checks["digital_copy"])
+		if !strings.Contains(r.texts(), "合计：¥20.00") {
+			t.Errorf("total after choosing the copy:\n%s", r.texts())
+		}
+		test.Tap(r.k.services.pay)
+		r.wantStep(t, app.StepPayment)
+	})
+	var o api.Order
+	l.until(t, "the QR code", 5*time.Second, func() bool { o = r.k.paying.order; return o.QR != "" })
+	var qr string
+	l.run(func() {
+		shown := r.texts()
+		if !strings.Contains(shown, "¥20.00") || !strings.Contains(shown, "演示模式") || !strings.Contains(shown, "内完成支付") {
+			t.Errorf("payment screen:\n%s", shown)
+		}
+		qr = decodeQR(t, r.win.Canvas().Capture())
+	})
+	if qr != o.QR || !strings.HasPrefix(qr, hs.URL+api.PathPayPage) {
+		t.Fatalf("QR on screen %q, order's %q", qr, o.QR)
+	}
+	go func() { // the graduate's phone
+		resp, err := http.PostForm(qr, url.Values{})
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	l.waitStep(t, r, app.StepCapture, 10*time.Second)
+	s := r.k.svc.Session()
+	if s.Payment != app.PaymentPaid || s.OrderRef != o.ID {
+		t.Errorf("session payment %q ref %q, want paid by %s", s.Payment, s.OrderRef, o.ID)
+	}
+	l.run(func() {
+		if !strings.Contains(r.texts(), "已缴费") {
+			t.Errorf("the step bar does not say paid:\n%s", r.texts())
+		}
+	})
+	got, err := db.Order(context.Background(), o.ID)
+	if err != nil || got.Status != api.OrderPaid || got.AmountFen != 2000 {
+		t.Errorf("server's order: %+v %v", got, err)
+	}
+	kept, err := r.st.SessionOrders(context.Background(), s.ID)
+	if err != nil || len(kept) != 1 || kept[0].Status != api.OrderPaid {
+		t.Errorf("kiosk's orders: %+v %v", kept, err)
+	}
+}
+
+// A QR code not paid in time: the screen says it expired (nothing was
+// charged) and offers a new one, a new order; "Cancel" asks first, then
+// closes the order and ends the session.
+func TestPaymentExpiresAndCancels(t *testing.T) {
+	fastPolls(t)
+	_, pay, db := payServer(t, server.Config{OrderTTL: 300 * time.Millisecond})
+	r := newPayRig(t, pay)
+	l := startUILoop(t)
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the catalog", 5*time.Second, func() bool { return r.k.services.pay != nil && !r.k.services.loading })
+	l.run(func() { test.Tap(r.k.services.pay) })
+	l.until(t, "the expiry", 5*time.Second, func() bool { return r.k.paying.renew != nil })
+	var first api.Order
+	l.run(func() {
+		first = r.k.paying.order
+		if !strings.Contains(r.texts(), "二维码已过期") {
+			t.Errorf("expiry not told:\n%s", r.texts())
+		}
+		test.Tap(r.k.paying.renew)
+	})
+	var second api.Order
+	l.until(t, "a new QR code", 5*time.Second, func() bool {
+		second = r.k.paying.order
+		return second.ID != "" && second.ID != first.ID
+	})
+	l.run(func() {
+		test.Tap(r.k.paying.cancel)
+		test.Tap(r.k.paying.cancelDialog.stay)
+		r.wantStep(t, app.StepPayment)
+		test.Tap(r.k.paying.cancel)
+		test.Tap(r.k.paying.cancelDialog.leave)
+		r.wantStep(t, app.StepWelcome)
+	})
+	for _, id := range []string{first.ID, second.ID} {
+		o, err := db.Order(context.Background(), id)
+		if err != nil || (o.Status != api.OrderExpired && o.Status != api.OrderClosed) {
+			t.Errorf("order %s after cancel: %+v %v", id, o, err)
+		}
+	}
+}

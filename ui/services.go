@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"gradphoto/api"
+)
+
+// servicesScreen is the catalog: each service with its price, the required
+// ones ticked for good, the total, and on to the payment. The catalog comes
+// from the server (the last one it gave when it cannot be reached).
+type servicesScreen struct {
+	k       *shell
+	catalog api.Catalog
+	loading bool
+	failed  bool            // no catalog could be had
+	chosen  map[string]bool // by service code
+	checks  map[string]*widget.Check
+
+	pay, retry *widget.Button
+}
+
+func newServicesScreen(k *shell) *servicesScreen {
+	return &servicesScreen{k: k, chosen: map[string]bool{}}
+}
+
+func (s *servicesScreen) content() fyne.CanvasObject {
+	back := touchButton(lang.L("button.back"), false, s.k.onBack)
+	s.pay, s.retry = touchButton(lang.L("services.pay"), true, s.onPay), nil
+	top := heading(lang.L("services.title"))
+	switch {
+	case s.loading:
+		s.pay.Disable()
+		return container.NewBorder(top, buttonRow([]fyne.CanvasObject{back}, s.pay), nil, nil,
+			paragraph(lang.L("services.loading")))
+	case s.failed:
+		s.retry = touchButton(lang.L("services.retry"), true, s.onRetry)
+		return container.NewBorder(top, buttonRow([]fyne.CanvasObject{back}, s.retry), nil, nil,
+			card(paragraph(lang.L("services.offline"))))
+	}
+	list := container.NewVBox()
+	s.checks = map[string]*widget.Check{}
+	for _, svc := range s.catalog.Services {
+		list.Add(s.row(svc))
+	}
+	total := text(lang.L("services.total", map[string]any{"Amount": yuan(s.total())}), 30, colForeground, true)
+	list.Add(container.NewHBox(layout.NewSpacer(), total))
+	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{back}, s.pay), nil, nil,
+		newTouchScroll(card(list)))
+}
+
+// row is one service: a touch-sized tick (fixed for a required one), its
+// name in the screen's language and its price.
+func (s *servicesScreen) row(svc api.Service) fyne.CanvasObject {
+	check := widget.NewCheck(serviceName(svc, s.k.lang), func(on bool) { s.onChoose(svc.Code, on) })
+	check.Checked = s.chosen[svc.Code]
+	price := text(yuan(svc.PriceFen), 26, colForeground, true)
+	right := container.NewHBox(price)
+	if svc.Required {
+		check.Disable()
+		right = container.NewHBox(text(lang.L("services.required"), 20, colMuted, false), price)
+	}
+	s.checks[svc.Code] = check
+	tap := newTapRow(check, func() {
+		if !svc.Required {
+			check.SetChecked(!check.Checked)
+		}
+	})
+	return atLeast(container.NewBorder(nil, nil, nil, container.NewCenter(right), tap), 0, touchHeight)
+}
+
+// serviceName is a service's name in language l, else in Chinese.
+func serviceName(svc api.Service, l string) string {
+	if n := svc.Name[l]; n != "" {
+		return n
+	}
+	if n := svc.Name[langZH]; n != "" {
+		return n
+	}
+	return svc.Code
+}
+
+// enter fetches the catalog, off the UI goroutine.
+func (s *servicesScreen) enter() { s.load() }
+
+func (s *servicesScreen) leave() {}
+
+func (s *servicesScreen) load() {
+	s.loading, s.failed = true, false
+	s.k.show()
+	svc, ctx := s.k.svc, s.k.ctx
+	do := uiDo
+	go func() {
+		c, err := svc.Catalog(ctx)
+		do(func() { s.onCatalog(c, err) })
+	}()
+}
+
+// onCatalog shows the catalog, the required services and those chosen
+// before ticked.
+func (s *servicesScreen) onCatalog(c api.Catalog, err error) {
+	if s.k.current != s {
+		return // the graduate left meanwhile
+	}
+	s.loading = false
+	if err != nil {
+		log.Print(err)
+		s.failed = true
+		s.k.show()
+		return
+	}
+	s.catalog = c
+	chosen := s.k.svc.Session().Services
+	for _, svc := range c.Services {
+		s.chosen[svc.Code] = svc.Required || slices.Contains(chosen, svc.Code) || s.chosen[svc.Code]
+	}
+	s.k.show()
+}
+
+func (s *servicesScreen) onChoose(code string, on bool) {
+	s.k.touch()
+	s.chosen[code] = on
+	s.k.show() // the total
+}
+
+func (s *servicesScreen) onRetry() {
+	s.k.touch()
+	s.load()
+}
+
+// onPay goes on with the services chosen, in the catalog's order.
+func (s *servicesScreen) onPay() {
+	var codes []string
+	for _, svc := range s.catalog.Services {
+		if s.chosen[svc.Code] {
+			codes = append(codes, svc.Code)
+		}
+	}
+	s.k.act(func(ctx context.Context) error { return s.k.svc.ChooseServices(ctx, codes) })
+}
+
+// total is the price of what is chosen, in fen.
+func (s *servicesScreen) total() int64 {
+	var sum int64
+	for _, svc := range s.catalog.Services {
+		if s.chosen[svc.Code] {
+			sum += svc.PriceFen
+		}
+	}
+	return sum
+}
+
+// yuan writes fen as ¥15.00.
+func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }
