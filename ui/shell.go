@@ -154,9 +154,9 @@ func (k *shell) leaveCurrent() {
 	k.current = nil
 }
 
-// screenFor picks the screen of a flow step. The Service and Payment steps
-// have no screen: the Eligibility screen's "进入采集" passes them in one
-// move (the fee is recorded as deferred).
+// screenFor picks the screen of a flow step. A kiosk that takes no payment
+// never shows Service and Payment: the Eligibility screen's "进入采集"
+// passes them in one move (the fee is recorded as deferred).
 func (k *shell) screenFor(s app.Step) screen {
 	switch s {
 	case app.StepWelcome:
