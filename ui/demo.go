@@ -63,7 +63,14 @@ var demoScreens = map[string]func(ctx context.Context, k *shell) error{
 		}
 		return k.svc.ConfirmRecord(ctx)
 	},
-	"capture":     demoCapture,
+	"capture":  demoCapture,
+	"services": demoCapture, // with a server taking payment, the catalog comes after the cards
+	"payment": func(ctx context.Context, k *shell) error {
+		if err := demoCapture(ctx, k); err != nil {
+			return err
+		}
+		return k.svc.ChooseServices(ctx, []string{app.ServiceDegreePhoto})
+	},
 	"standardise": demoStandardise,
 	"confirm": func(ctx context.Context, k *shell) error {
 		if err := demoStandardise(ctx, k); err != nil {

@@ -133,8 +133,8 @@ func TestPayBySandboxQR(t *testing.T) {
 				t.Errorf("services screen lacks %q:\n%s", want, shown)
 			}
 		}
-		test.Tap(r.k.services.checks["degree_photo"]) // required: stays
-		test.Tap(r.k.services.checks["digital_copy"])
+		test.Tap(r.k.services.rows["degree_photo"]) // required: stays
+		test.Tap(r.k.services.rows["digital_copy"])
 		if !strings.Contains(r.texts(), "合计：¥20.00") {
 			t.Errorf("total after choosing the copy:\n%s", r.texts())
 		}

@@ -125,6 +125,13 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	if o.Screen != "" && cfg.StatusURL == "" {
 		cfg.StatusURL = demoStatusURL // the demo receipt shows its QR code
 	}
+	if demoPaying[o.Screen] {
+		var stop func()
+		if pay, stop, err = demoPayments(ctx); err != nil {
+			return err
+		}
+		defer stop()
+	}
 	k := newShell(w, newPayingService(st, app.Policy{RequireCards: !o.NoCards}, pay), cam, cfg)
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"gradphoto/api"
@@ -22,9 +23,9 @@ type servicesScreen struct {
 	k       *shell
 	catalog api.Catalog
 	loading bool
-	failed  bool            // no catalog could be had
-	chosen  map[string]bool // by service code
-	checks  map[string]*widget.Check
+	failed  bool               // no catalog could be had
+	chosen  map[string]bool    // by service code
+	rows    map[string]*tapRow // the catalog's rows, by service code (tests tap them)
 
 	pay, retry *widget.Button
 }
@@ -48,7 +49,7 @@ func (s *servicesScreen) content() fyne.CanvasObject {
 			card(paragraph(lang.L("services.offline"))))
 	}
 	list := container.NewVBox()
-	s.checks = map[string]*widget.Check{}
+	s.rows = map[string]*tapRow{}
 	for _, svc := range s.catalog.Services {
 		list.Add(s.row(svc))
 	}
@@ -58,24 +59,28 @@ func (s *servicesScreen) content() fyne.CanvasObject {
 		newTouchScroll(card(list)))
 }
 
-// row is one service: a touch-sized tick (fixed for a required one), its
-// name in the screen's language and its price.
+// row is one service: a large tick box (always ticked for a required
+// one), its name in the screen's language and its price; the whole row is
+// the touch target.
 func (s *servicesScreen) row(svc api.Service) fyne.CanvasObject {
-	check := widget.NewCheck(serviceName(svc, s.k.lang), func(on bool) { s.onChoose(svc.Code, on) })
-	check.Checked = s.chosen[svc.Code]
+	icon := theme.CheckButtonIcon()
+	if s.chosen[svc.Code] {
+		icon = theme.NewPrimaryThemedResource(theme.CheckButtonCheckedIcon())
+	}
+	box := atLeast(widget.NewIcon(icon), 40, 40)
+	name := text(serviceName(svc, s.k.lang), 26, colForeground, false)
 	price := text(yuan(svc.PriceFen), 26, colForeground, true)
 	right := container.NewHBox(price)
 	if svc.Required {
-		check.Disable()
-		right = container.NewHBox(text(lang.L("services.required"), 20, colMuted, false), price)
+		right = container.NewHBox(container.NewCenter(text(lang.L("services.required"), 20, colMuted, false)), price)
 	}
-	s.checks[svc.Code] = check
-	tap := newTapRow(check, func() {
+	row := newTapRow(container.NewHBox(box, container.NewCenter(name)), func() {
 		if !svc.Required {
-			check.SetChecked(!check.Checked)
+			s.onChoose(svc.Code, !s.chosen[svc.Code])
 		}
 	})
-	return atLeast(container.NewBorder(nil, nil, nil, container.NewCenter(right), tap), 0, touchHeight)
+	s.rows[svc.Code] = row
+	return atLeast(container.NewBorder(nil, nil, nil, container.NewCenter(right), row), 0, touchHeight)
 }
 
 // serviceName is a service's name in language l, else in Chinese.
