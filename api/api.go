@@ -30,6 +30,7 @@ const (
 	PathStatusPage  = "/s/"
 	PathOrders      = "/v1/orders"
 	PathPayPage     = "/pay/" // the sandbox provider's pay page, by order id
+	PathPayNotify   = "/v1/payments/notify" // the payment provider's notifications (signed by it)
 
 	// HeaderSHA256 carries the hex SHA-256 of a photo upload's body.
 	HeaderSHA256 = "Content-SHA256"

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"gradphoto/api"
+	"gradphoto/server/payment"
 	"gradphoto/server/storage"
 )
 
@@ -29,7 +30,8 @@ const (
 )
 
 const usage = `usage:
-  gradphoto-server serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F]
+  gradphoto-server serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F] [--public-url URL]
+                        [--payment sandbox|wechat --wechat SETTINGS.json] [--order-ttl 5m]
   gradphoto-server enrol-code --data DIR [--school S]       prints one one-time enrolment code
   gradphoto-server reviewer add --data DIR NAME [--school S]...   prints the reviewer's password
   gradphoto-server manifest --data DIR                      JSON lines: submission, kind, version, sha256, status
@@ -173,6 +175,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cert := fs.String("tls-cert", "", "TLS certificate (PEM); with --tls-key, serve HTTPS")
 	key := fs.String("tls-key", "", "TLS private key (PEM)")
 	verbose := fs.Bool("v", false, "log every request")
+	public := fs.String("public-url", "", "where phones reach this server (default: the address a kiosk used)")
+	provider := fs.String("payment", "sandbox", "payment provider: sandbox (demo, no money moves) or wechat")
+	wechat := fs.String("wechat", "", "WeChat Pay merchant settings (JSON), with --payment wechat")
+	ttl := fs.Duration("order-ttl", DefaultOrderTTL, "how long a payment order can be paid")
 	if pos, err := parse(fs, args); err != nil || len(pos) > 0 {
 		if err == nil {
 			fmt.Fprintf(stderr, "serve: unexpected %q\n", pos[0])
@@ -196,7 +202,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer db.Close()
-	srv, err := New(Config{Store: db, Log: log, Secure: *cert != ""})
+	pay, err := newProvider(ctx, *provider, *wechat)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return exitUsage
+	}
+	srv, err := New(Config{Store: db, Log: log, Secure: *cert != "", Payment: pay, OrderTTL: *ttl, PublicURL: *public})
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitFail
@@ -238,4 +249,22 @@ func serve(ctx context.Context, h http.Handler, ln net.Listener, cert, key strin
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return hs.Shutdown(shut)
+}
+
+// newProvider makes the payment provider named on the command line.
+func newProvider(ctx context.Context, name, wechatFile string) (payment.Provider, error) {
+	switch name {
+	case "sandbox":
+		return payment.Sandbox{}, nil
+	case "wechat":
+		if wechatFile == "" {
+			return nil, errors.New("--payment wechat needs --wechat SETTINGS.json")
+		}
+		cfg, err := payment.LoadWeChat(wechatFile)
+		if err != nil {
+			return nil, err
+		}
+		return payment.NewWeChat(ctx, cfg)
+	}
+	return nil, fmt.Errorf("unknown payment provider %q (sandbox or wechat)", name)
 }

@@ -12,6 +12,7 @@ import (
 	"image/jpeg"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -37,18 +38,30 @@ func newRig(t testing.TB) *rig { return newRigWith(t, Config{}) }
 
 // newRigWith is newRig with cfg (its Store and Log are the rig's).
 func newRigWith(t testing.TB, cfg Config) *rig {
+	return newRigAt(t, func(string) Config { return cfg })
+}
+
+// newRigAt is newRig with the configuration made for the server's address.
+func newRigAt(t testing.TB, config func(url string) Config) *rig {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "server.db")
 	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config("http://" + ln.Addr().String())
 	cfg.Store, cfg.Log = db, slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, path: path, db: db, srv: httptest.NewServer(s.Handler())}
+	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: s.Handler()}}
+	hs.Start()
+	r := &rig{t: t, path: path, db: db, srv: hs}
 	t.Cleanup(func() { r.srv.Close(); db.Close() })
 	return r
 }

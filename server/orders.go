@@ -238,3 +238,34 @@ func (s *Server) providerFailed(w http.ResponseWriter, r *http.Request, err erro
 	s.log.Error("payment provider failed", "pattern", r.Pattern, "err", err)
 	writeError(w, http.StatusBadGateway, api.CodeProvider, "the payment service did not answer; try again")
 }
+
+// handlePayNotify takes a payment provider's notification (WeChat Pay's
+// notify_url): verified by the provider's signature, not by a kiosk
+// token. A paid order is recorded once; the same notification again
+// changes nothing. Answered 204, or 4xx with {"code": "FAIL"} so the
+// provider sends it again later.
+func (s *Server) handlePayNotify(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, api.MaxJSONBytes)
+	n, err := s.pay.(payment.Notifier).ParseNotify(r.Context(), r)
+	if err != nil {
+		s.log.Warn("payment notification refused", "err", err)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"code": "FAIL", "message": "not verified"})
+		return
+	}
+	if !n.Result.Paid {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	o, err := s.store.PayOrder(r.Context(), n.OrderID, n.Result.TransactionID, n.Result.PaidAt)
+	if errors.Is(err, storage.ErrNotFound) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"code": "FAIL", "message": "no such order"})
+		return
+	}
+	if err != nil {
+		s.log.Error("payment notification", "order", n.OrderID, "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"code": "FAIL", "message": "try again"})
+		return
+	}
+	s.log.Info("order paid", "order", o.ID, "provider", o.Provider)
+	w.WriteHeader(http.StatusNoContent)
+}

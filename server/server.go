@@ -138,6 +138,9 @@ func (s *Server) routes() {
 	m.HandleFunc("/v1/", s.handleAPINotFound)
 	// the graduates' status page
 	m.HandleFunc("GET /s/{token}", s.handleStatusPage)
+	if _, ok := s.pay.(payment.Notifier); ok { // the provider's payment notifications
+		m.HandleFunc("POST "+api.PathPayNotify, s.handlePayNotify)
+	}
 	if _, ok := s.pay.(payment.Sandbox); ok { // the sandbox's pay page
 		m.HandleFunc("GET /pay/{id}", s.handlePayPage)
 		m.HandleFunc("POST /pay/{id}", s.handlePay)

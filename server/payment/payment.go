@@ -8,6 +8,7 @@ package payment
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 )
 
@@ -40,6 +41,21 @@ type Provider interface {
 	// Close closes an unpaid order, so it can no longer be paid.
 	// ErrAlreadyPaid: it was paid meanwhile (Query tells how).
 	Close(ctx context.Context, id string) error
+}
+
+// Notifier is a provider that also tells the server of payments by
+// notifications it posts to the server (WeChat Pay's notify_url).
+type Notifier interface {
+	// ParseNotify verifies and reads a notification; a forged or
+	// malformed one is an error.
+	ParseNotify(ctx context.Context, r *http.Request) (Notice, error)
+}
+
+// Notice is a verified payment notification: the order it is about and
+// what it says.
+type Notice struct {
+	OrderID string
+	Result  Result
 }
 
 // ErrAlreadyPaid is Close's answer for an order that was paid meanwhile.
