@@ -57,6 +57,7 @@ type Decider struct {
 	countFrom time.Time // when the countdown started
 	failSince time.Time // first failing frame during the countdown; zero: none
 	failing   int       // failing frames in a row during the countdown
+	latest    time.Time // the latest time the countdown was shown at: it never runs back
 	shooting  bool
 }
 
@@ -109,7 +110,15 @@ func (d *Decider) Push(r spec.Report, at time.Time) (st FaceState, shoot bool) {
 
 // Tick advances the countdown to `at`. shoot is true once, when it has run
 // out.
+//
+// Frames come with the time they were taken and the clock ticks with the
+// time now; a frame checked late (a loaded machine) carries an older time
+// than the last tick, and the countdown must not run back for it.
 func (d *Decider) Tick(at time.Time) (st FaceState, shoot bool) {
+	if at.Before(d.latest) {
+		at = d.latest
+	}
+	d.latest = at
 	if !d.counting || d.shooting {
 		return d.state, false
 	}

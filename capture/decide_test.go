@@ -193,3 +193,22 @@ func TestDeciderShootNow(t *testing.T) {
 		t.Error("ShootNow refused after the shot ended")
 	}
 }
+
+// A frame checked late carries the time it was taken, older than the
+// clock's last tick: the countdown never runs back for it (it showed
+// 3 2 1 2 1 on a loaded machine).
+func TestDeciderLateFrameDoesNotRunBack(t *testing.T) {
+	d := NewDecider()
+	t0 := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	for i := range 6 { // steady from t0, counting from t0+0.5 s
+		d.Push(report(), t0.Add(time.Duration(i)*100*time.Millisecond))
+	}
+	st, _ := d.Tick(t0.Add(2600 * time.Millisecond))
+	if st.Count != 1 {
+		t.Fatalf("at 2.6 s the count is %d, want 1", st.Count)
+	}
+	st, _ = d.Push(report(), t0.Add(900*time.Millisecond)) // a frame taken at 0.9 s, checked now
+	if st.Count != 1 {
+		t.Errorf("a late frame turned the count back to %d", st.Count)
+	}
+}
