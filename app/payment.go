@@ -181,3 +181,22 @@ func (svc *Service) recordOrder(ctx context.Context, sessionID string, o api.Ord
 		return nil
 	})
 }
+
+// PaidOrder is the order that settled the session's fee (false when it was
+// not settled by an order, or the kiosk no longer holds it).
+func (svc *Service) PaidOrder(ctx context.Context) (api.Order, bool) {
+	s := svc.Session()
+	if s.Payment != PaymentPaid || s.OrderRef == "" || svc.d.Orders == nil {
+		return api.Order{}, false
+	}
+	orders, err := svc.d.Orders.SessionOrders(ctx, s.ID)
+	if err != nil {
+		return api.Order{}, false
+	}
+	for _, o := range orders {
+		if o.ID == s.OrderRef {
+			return o, true
+		}
+	}
+	return api.Order{}, false
+}

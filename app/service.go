@@ -283,14 +283,15 @@ func (svc *Service) CardsDone(ctx context.Context) error {
 	})
 }
 
-// passPayment passes Service and Payment on a kiosk that takes no payment
-// (no server to open orders with): the service is the degree photo and,
-// unless the school pays or it is a free retake, the fee is recorded as
-// deferred (pay later) with the reason, so the session says plainly that
-// payment is pending. It does nothing before Service, or when the kiosk
-// takes payment.
+// passPayment passes Service and Payment when nothing is to be chosen or
+// paid here: the school pays (roster "prepaid": no catalog, no QR code),
+// a free retake, or a kiosk that takes no payment (no server to open
+// orders with). The service is the degree photo and, on a kiosk that takes
+// no payment, a fee that is owed is recorded as deferred (pay later) with
+// the reason, so the session says plainly that payment is pending. It
+// does nothing before Service.
 func (svc *Service) passPayment(m *Machine) error {
-	if m.Step() != StepService || svc.d.Payments != nil {
+	if m.Step() != StepService || svc.d.Payments != nil && !m.s.Payment.Settled() {
 		return nil
 	}
 	if err := m.ChooseService([]string{ServiceDegreePhoto}); err != nil {

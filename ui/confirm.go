@@ -35,7 +35,7 @@ func (s *confirmScreen) content() fyne.CanvasObject {
 	}
 	warn := container.NewHBox(widget.NewIcon(theme.WarningIcon()), text(lang.L("confirm.warning"), 24, colError, true))
 	body := container.NewGridWithColumns(2, photo(s.k.shot.Standard, 300, 400),
-		container.NewVBox(who, paragraph(lang.L(paymentKey(sess.Payment)))))
+		container.NewVBox(who, paragraph(s.k.feeLine())))
 	top := container.NewVBox(heading(lang.L("confirm.title")), warn)
 	return container.NewBorder(top, buttonRow([]fyne.CanvasObject{s.retake}, s.confirm), nil, nil, card(body))
 }
@@ -51,6 +51,15 @@ func (s *confirmScreen) onConfirm() {
 }
 
 func (s *confirmScreen) onRetake() { s.k.act(s.k.svc.Retake) }
+
+// feeLine says how the session's fee stands; a fee paid by QR code with
+// the amount.
+func (k *shell) feeLine() string {
+	if o, ok := k.svc.PaidOrder(k.ctx); ok {
+		return lang.L("payment.paid_amount", map[string]any{"Amount": yuan(o.AmountFen)})
+	}
+	return lang.L(paymentKey(k.svc.Session().Payment))
+}
 
 // paymentKey is the translation key that says how the fee stands.
 func paymentKey(p app.Payment) string {

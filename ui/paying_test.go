@@ -169,6 +169,9 @@ func TestPayBySandboxQR(t *testing.T) {
 		if !strings.Contains(r.texts(), "已缴费") {
 			t.Errorf("the step bar does not say paid:\n%s", r.texts())
 		}
+		if line := r.k.feeLine(); line != "费用：已扫码支付 ¥20.00" {
+			t.Errorf("the receipt's fee line: %q", line)
+		}
 	})
 	got, err := db.Order(context.Background(), o.ID)
 	if err != nil || got.Status != api.OrderPaid || got.AmountFen != 2000 {
@@ -218,5 +221,33 @@ func TestPaymentExpiresAndCancels(t *testing.T) {
 		if err != nil || (o.Status != api.OrderExpired && o.Status != api.OrderClosed) {
 			t.Errorf("order %s after cancel: %+v %v", id, o, err)
 		}
+	}
+}
+
+// A graduate whose school pays (roster "prepaid") sees no catalog and no
+// QR code: from the record straight on to the camera, the fee "学校支付".
+func TestPrepaidSkipsPayment(t *testing.T) {
+	_, pay, _ := payServer(t, server.Config{})
+	r := newPayRig(t, pay)
+	e := demoGraduate
+	e.Number, e.Name, e.Prepaid = demoNumber("11010520030315002"), "赵一", true
+	if _, err := r.st.ImportRoster(context.Background(), []app.RosterEntry{e}); err != nil {
+		t.Fatal(err)
+	}
+	r.walkToIdentity(t)
+	r.typeNumber(t, r.k.identity.input, e.Number)
+	test.Tap(r.k.identity.next)
+	r.wantStep(t, app.StepEligibility)
+	test.Tap(r.k.eligibility.enter)
+	r.wantStep(t, app.StepCapture)
+	s := r.k.svc.Session()
+	if s.Payment != app.PaymentSchool || len(s.Services) != 1 {
+		t.Errorf("payment %q services %v, want the school's, the degree photo", s.Payment, s.Services)
+	}
+	if orders, err := r.st.SessionOrders(context.Background(), s.ID); err != nil || len(orders) != 0 {
+		t.Errorf("orders %v (%v), want none", orders, err)
+	}
+	if !strings.Contains(r.texts(), "学校支付") {
+		t.Errorf("the step bar does not say the school pays:\n%s", r.texts())
 	}
 }

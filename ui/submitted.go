@@ -50,7 +50,7 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 		check = "submitted.check_qr"
 	}
 	info.Add(paragraph(lang.L(check)))
-	info.Add(paragraph(lang.L(paymentKey(sess.Payment))))
+	info.Add(paragraph(s.k.feeLine()))
 	return container.NewBorder(nil, buttonRow([]fyne.CanvasObject{container.NewCenter(s.countdown)}, s.done),
 		nil, nil, newTouchScroll(card(container.NewBorder(nil, nil, nil, qr, info))))
 }
