@@ -29,7 +29,7 @@ const (
 	PathStatuses    = "/v1/statuses"
 	PathStatusPage  = "/s/"
 	PathOrders      = "/v1/orders"
-	PathPayPage     = "/pay/" // the sandbox provider's pay page, by order id
+	PathPayPage     = "/pay/"               // the sandbox provider's pay page, by order id
 	PathPayNotify   = "/v1/payments/notify" // the payment provider's notifications (signed by it)
 
 	// HeaderSHA256 carries the hex SHA-256 of a photo upload's body.
