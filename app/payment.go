@@ -200,3 +200,31 @@ func (svc *Service) PaidOrder(ctx context.Context) (api.Order, bool) {
 	}
 	return api.Order{}, false
 }
+
+// Resumer finds a session a kiosk left open at the Payment step.
+type Resumer interface {
+	ResumableSession(ctx context.Context, since time.Time) (Session, error)
+}
+
+// ResumeWithin is how recent a session left at Payment must be for a
+// restarted kiosk to take it up again (the graduate may still be there,
+// phone in hand); older ones are ended with their personal data.
+const ResumeWithin = 3 * time.Minute
+
+// Resume takes up a session left open at the Payment step (the kiosk
+// stopped while the graduate was paying), at Welcome only: the Payment
+// screen then finds the same order again (OpenOrder), so nobody is
+// charged twice. It returns false when the kiosk takes no payment or the
+// session is not at Payment.
+func (svc *Service) Resume(s Session) bool {
+	if svc.d.Payments == nil || s.Step != StepPayment || s.ID == "" {
+		return false
+	}
+	svc.mu.Lock()
+	defer svc.mu.Unlock()
+	if svc.m.Step() != StepWelcome {
+		return false
+	}
+	svc.m.s = s.clone()
+	return true
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func TestEndAbandoned(t *testing.T) {
 	if err := s.EndSession(ctx, ended, app.EndFinished, t0); err != nil {
 		t.Fatal(err)
 	}
-	n, err := s.EndAbandoned(ctx, t0.Add(time.Hour))
+	n, err := s.EndAbandoned(ctx, t0.Add(time.Hour), "")
 	if err != nil || n != 1 {
 		t.Fatalf("EndAbandoned = %d, %v; want 1", n, err)
 	}
@@ -116,7 +117,38 @@ func TestEndAbandoned(t *testing.T) {
 	if who, imgs, ph := piiLeft(t, s, open); who || imgs != 0 || ph != 0 {
 		t.Errorf("abandoned: identity %v, %d images, %d photos left", who, imgs, ph)
 	}
-	if n, err := s.EndAbandoned(ctx, t0.Add(2*time.Hour)); err != nil || n != 0 {
+	if n, err := s.EndAbandoned(ctx, t0.Add(2*time.Hour), ""); err != nil || n != 0 {
 		t.Errorf("second EndAbandoned = %d, %v; want 0", n, err)
+	}
+}
+
+// The session left at Payment most recently (and recently enough) is the
+// one a restarted kiosk takes up; EndAbandoned keeps it and ends the rest.
+func TestResumableSession(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	save := func(step app.Step, at time.Time) string {
+		id := app.NewID()
+		if err := s.SaveSession(ctx, app.Session{ID: id, Step: step, StartedAt: at, UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	save(app.StepPayment, t0)                    // too old
+	save(app.StepCapture, t0.Add(2*time.Minute)) // not paying
+	paying := save(app.StepPayment, t0.Add(time.Minute))
+	if _, err := s.ResumableSession(ctx, t0.Add(3*time.Minute)); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("nothing recent enough: %v", err)
+	}
+	got, err := s.ResumableSession(ctx, t0.Add(30*time.Second))
+	if err != nil || got.ID != paying || got.Step != app.StepPayment {
+		t.Fatalf("ResumableSession = %s %s, %v; want %s", got.ID, got.Step, err, paying)
+	}
+	n, err := s.EndAbandoned(ctx, t0.Add(3*time.Minute), paying)
+	if err != nil || n != 2 {
+		t.Fatalf("EndAbandoned keeping one = %d, %v; want 2", n, err)
+	}
+	if again, err := s.ResumableSession(ctx, t0); err != nil || again.ID != paying {
+		t.Errorf("the kept session is gone: %v", err)
 	}
 }

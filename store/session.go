@@ -133,13 +133,14 @@ func (s *Store) EndSession(ctx context.Context, id, reason string, at time.Time)
 }
 
 // EndAbandoned ends every session left open (the kiosk stopped or lost
-// power in the middle of one) with app.EndAbandoned, forgetting their
-// personal data as EndSession does. The kiosk calls it when it starts,
-// before anyone uses it. It returns how many it ended.
-func (s *Store) EndAbandoned(ctx context.Context, at time.Time) (int, error) {
+// power in the middle of one) but keep (the one resumed, "" none) with
+// app.EndAbandoned, forgetting their personal data as EndSession does. The
+// kiosk calls it when it starts, before anyone uses it. It returns how
+// many it ended.
+func (s *Store) EndAbandoned(ctx context.Context, at time.Time, keep string) (int, error) {
 	var ids []string
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM sessions WHERE ended_at IS NULL")
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM sessions WHERE ended_at IS NULL AND id <> ?", keep)
 		if err != nil {
 			return err
 		}
@@ -169,6 +170,20 @@ func (s *Store) EndAbandoned(ctx context.Context, at time.Time) (int, error) {
 		return 0, fmt.Errorf("store: end abandoned sessions: %w", err)
 	}
 	return len(ids), nil
+}
+
+// ResumableSession is the latest session left open at the Payment step
+// and last saved at or after since: a kiosk restarted while a graduate
+// was paying takes it up again, with the same order. app.ErrNotFound when
+// there is none.
+func (s *Store) ResumableSession(ctx context.Context, since time.Time) (app.Session, error) {
+	var id string
+	err := s.r.QueryRowContext(ctx, `SELECT id FROM sessions WHERE ended_at IS NULL AND step = ?
+		AND updated_at >= ? ORDER BY updated_at DESC LIMIT 1`, app.StepPayment.String(), formatTime(since)).Scan(&id)
+	if err != nil {
+		return app.Session{}, fmt.Errorf("store: resumable session: %w", notFound(err))
+	}
+	return s.GetSession(ctx, id)
 }
 
 // forgetUnsubmitted deletes the personal data of session id when it has no

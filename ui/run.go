@@ -84,9 +84,17 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 		return err
 	}
 	defer done()
+	var resume *app.Session // a graduate who was paying when the kiosk stopped
 	if o.Screen == "" {
-		// sessions left open by a stop or a power cut: forget what they held
-		n, err := st.EndAbandoned(ctx, time.Now())
+		if s, err := st.ResumableSession(ctx, time.Now().Add(-app.ResumeWithin)); err == nil {
+			resume = &s
+		}
+		// the other sessions left open by a stop or a power cut: forget what they held
+		keep := ""
+		if resume != nil {
+			keep = resume.ID
+		}
+		n, err := st.EndAbandoned(ctx, time.Now(), keep)
 		if err != nil {
 			return err
 		}
@@ -132,7 +140,13 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 		}
 		defer stop()
 	}
-	k := newShell(w, newPayingService(st, app.Policy{RequireCards: !o.NoCards}, pay), cam, cfg)
+	svc := newPayingService(st, app.Policy{RequireCards: !o.NoCards}, pay)
+	if resume != nil && !svc.Resume(*resume) {
+		if err := st.EndSession(ctx, resume.ID, app.EndAbandoned, time.Now()); err != nil {
+			return err
+		}
+	}
+	k := newShell(w, svc, cam, cfg)
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {
 			return err

@@ -171,3 +171,12 @@ func (db *DB) updateOrder(ctx context.Context, op, id, query string, args ...any
 	}
 	return o, nil
 }
+
+// SessionOrderCount counts the orders made for a kiosk session.
+func (db *DB) SessionOrderCount(ctx context.Context, sessionID string) (int, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM orders WHERE session_id = ?", sessionID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: count orders of %s: %w", sessionID, err)
+	}
+	return n, nil
+}
