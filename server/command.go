@@ -34,6 +34,7 @@ const usage = `usage:
                         [--payment sandbox|wechat --wechat SETTINGS.json] [--order-ttl 5m]
   gradphoto-server enrol-code --data DIR [--school S]       prints one one-time enrolment code
   gradphoto-server reviewer add --data DIR NAME [--school S]...   prints the reviewer's password
+  gradphoto-server voucher add --data DIR --amount FEN --until YYYY-MM-DD [--school S] [--count N]   prints the codes
   gradphoto-server manifest --data DIR                      JSON lines: submission, kind, version, sha256, status
 `
 
@@ -55,6 +56,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		return runReviewerAdd(rest[1:], stdout, stderr)
+	case "voucher":
+		if len(rest) == 0 || rest[0] != "add" {
+			fmt.Fprint(stderr, usage)
+			return exitUsage
+		}
+		return runVoucherAdd(rest[1:], stdout, stderr)
 	case "manifest":
 		return runManifest(rest, stdout, stderr)
 	case "help", "-h", "--help":
@@ -159,6 +166,37 @@ func runReviewerAdd(args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 }
+
+func runVoucherAdd(args []string, stdout, stderr io.Writer) int {
+	var school, until string
+	var amount int64
+	var count int
+	return command("voucher add", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&school, "school", "", "the school whose graduates may use them (default: any)")
+		fs.Int64Var(&amount, "amount", 0, "what each voucher pays, in fen (1500 = ¥15.00)")
+		fs.StringVar(&until, "until", "", "the last day it can be used, YYYY-MM-DD (China time)")
+		fs.IntVar(&count, "count", 1, "how many vouchers")
+	}, func(ctx context.Context, db *storage.DB, pos []string) error {
+		if len(pos) > 0 {
+			return fmt.Errorf("unexpected %q", pos[0])
+		}
+		day, err := time.ParseInLocation("2006-01-02", until, chinaTime)
+		if err != nil {
+			return errors.New("--until YYYY-MM-DD is needed")
+		}
+		codes, err := NewVouchers(ctx, db, school, amount, day.AddDate(0, 0, 1), count)
+		if err != nil {
+			return err
+		}
+		for _, c := range codes {
+			fmt.Fprintln(stdout, api.FormatVoucher(c))
+		}
+		return db.Audit(ctx, "admin", "voucher.add", fmt.Sprintf("school=%s amount=%d until=%s count=%d", school, amount, until, count))
+	})
+}
+
+// chinaTime is UTC+8, where vouchers' days end.
+var chinaTime = time.FixedZone("CST", 8*3600)
 
 func runManifest(args []string, stdout, stderr io.Writer) int {
 	return command("manifest", args, stderr, nil, func(ctx context.Context, db *storage.DB, pos []string) error {

@@ -8,6 +8,7 @@ package server
 
 import (
 	"context"
+	"crypto/ed25519"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -37,6 +38,10 @@ type Store interface {
 	SetOrderQR(ctx context.Context, id, qr string) (storage.Order, error)
 	PayOrder(ctx context.Context, id, transaction string, at time.Time) (storage.Order, error)
 	EndOrder(ctx context.Context, id, status string) (storage.Order, error)
+
+	SigningKey(ctx context.Context, name string) (ed25519.PrivateKey, error)
+	VoucherBook(ctx context.Context, school, since string, limit int) ([]api.Voucher, string, bool, error)
+	UseVoucher(ctx context.Context, hash, submission string, at time.Time) error
 
 	Submission(ctx context.Context, id string) (storage.Submission, error)
 	SubmissionByToken(ctx context.Context, tokenHash []byte) (storage.Submission, error)
@@ -132,6 +137,7 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT /v1/submissions/{id}/photos/{kind}", s.device(s.handlePutPhoto))
 	m.HandleFunc("POST /v1/submissions/{id}/submit", s.device(s.handleSubmit))
 	m.HandleFunc("GET /v1/statuses", s.device(s.handleStatuses))
+	m.HandleFunc("GET /v1/vouchers", s.device(s.handleVouchers))
 	m.HandleFunc("POST /v1/orders", s.device(s.handleCreateOrder))
 	m.HandleFunc("GET /v1/orders/{id}", s.device(s.handleGetOrder))
 	m.HandleFunc("POST /v1/orders/{id}/close", s.device(s.handleCloseOrder))

@@ -69,6 +69,9 @@ func (s *Server) handlePutSubmission(w http.ResponseWriter, r *http.Request) {
 	if m.School == "" {
 		m.School = d.School
 	}
+	if !s.voucherPays(w, r, m) {
+		return
+	}
 	meta, err := json.Marshal(m) // normalised: the hash does not depend on spacing or field order
 	if err != nil {
 		s.fail(w, r, err)
