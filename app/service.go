@@ -57,6 +57,7 @@ type Deps struct {
 	// kiosk takes no payment (the fee is deferred).
 	Payments Payments
 	Orders   OrderStore
+	Vouchers VoucherBook // the signed voucher book; nil: no vouchers
 	Policy   Policy
 	Now      func() time.Time
 	NewID    func() string

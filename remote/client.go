@@ -183,6 +183,12 @@ func (c *Client) Statuses(ctx context.Context, since int64) (api.StatusPage, err
 	return out, c.do(ctx, "statuses", http.MethodGet, api.PathStatuses+"?since="+strconv.FormatInt(since, 10), nil, nil, &out)
 }
 
+// Vouchers fetches the voucher book after cursor since.
+func (c *Client) Vouchers(ctx context.Context, since string) (api.VoucherBook, error) {
+	var out api.VoucherBook
+	return out, c.do(ctx, "vouchers", http.MethodGet, api.PathVouchers+"?since="+url.QueryEscape(since), nil, nil, &out)
+}
+
 // CreateOrder asks the server for a payment order. key names the attempt
 // (the session and how many orders it asked for): the same key gives the
 // same order, so a retry or a kiosk restarted mid-payment never makes a

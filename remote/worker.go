@@ -24,6 +24,7 @@ type Store interface {
 	OutboxLen(ctx context.Context) (int, error)
 	ApplyStatuses(ctx context.Context, changes []store.StatusChange) error
 	ImportRoster(ctx context.Context, entries []app.RosterEntry) (store.ImportStats, error)
+	SaveVouchers(ctx context.Context, key string, vs []api.Voucher) error
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 }
@@ -163,6 +164,9 @@ func (w *Worker) Round(ctx context.Context) (State, error) {
 	}
 	if err == nil {
 		err = w.pullRoster(ctx)
+	}
+	if err == nil {
+		err = w.pullVouchers(ctx)
 	}
 	st := w.finish(ctx, err)
 	return st, err
@@ -375,6 +379,33 @@ func (w *Worker) pullStatuses(ctx context.Context) error {
 			}
 		}
 		if !page.More {
+			return nil
+		}
+	}
+}
+
+// pullVouchers brings the voucher book's new entries, page by page, so
+// vouchers can be checked on days without a network.
+func (w *Worker) pullVouchers(ctx context.Context) error {
+	since, err := w.Store.Setting(ctx, store.SettingVoucherCursor)
+	if err != nil && !errors.Is(err, app.ErrNotFound) {
+		return err
+	}
+	for {
+		book, err := w.Client.Vouchers(ctx, since)
+		if err != nil {
+			return err
+		}
+		if err := w.Store.SaveVouchers(ctx, book.Key, book.Vouchers); err != nil {
+			return err
+		}
+		if book.Next != since && book.Next != "" {
+			since = book.Next
+			if err := w.Store.SetSetting(ctx, store.SettingVoucherCursor, since); err != nil {
+				return err
+			}
+		}
+		if !book.More {
 			return nil
 		}
 	}

@@ -81,6 +81,9 @@ func (s *Store) submit(ctx context.Context, sess app.Session) error {
 		if err := s.putStatusTx(ctx, tx, status); err != nil {
 			return err
 		}
+		if err := useVoucherTx(ctx, tx, sess, formatTime(s.now())); err != nil {
+			return err
+		}
 		return s.enqueueTx(ctx, tx, KindSubmit, sess.SubmissionID, payload)
 	})
 }

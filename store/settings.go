@@ -17,11 +17,16 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting sets (or replaces) a setting.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-		key, value, formatTime(s.now()))
-	if err != nil {
+	if err := s.setSetting(ctx, s.w, key, value); err != nil {
 		return fmt.Errorf("store: set setting %q: %w", key, err)
 	}
 	return nil
+}
+
+// setSetting sets a setting through ex (a transaction, or the writer).
+func (s *Store) setSetting(ctx context.Context, ex execer, key, value string) error {
+	_, err := ex.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		key, value, formatTime(s.now()))
+	return err
 }

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -33,8 +35,16 @@ type payingScreen struct {
 	lastPoll time.Time // when the last one started
 	clock    *clock    // the time left, and the polls
 
+	vouchering bool   // the voucher keypad shows instead of the QR code
+	voucher    string // what is typed
+	voucherErr string // translation key of why the last voucher was refused
+	keys       *keypad
+	typed, why *canvas.Text // the voucher page's code and refusal, updated in place
+
 	left         *widget.Label
 	renew, retry *widget.Button
+	useVoucher   *widget.Button // opens the voucher keypad
+	redeem, scan *widget.Button // the voucher page's "use" and "back to the QR code"
 	cancel, back *widget.Button
 	cancelDialog *cancelDialog // the last cancel question shown
 }
@@ -47,6 +57,10 @@ func (s *payingScreen) content() fyne.CanvasObject {
 	s.renew, s.retry = nil, nil
 	top := heading(lang.L("paying.title"))
 	buttons := []fyne.CanvasObject{s.back, s.cancel}
+	s.useVoucher = touchButton(lang.L("voucher.open"), false, s.onVoucher)
+	if s.vouchering {
+		return s.voucherContent(buttons)
+	}
 	switch {
 	case s.opening:
 		return container.NewBorder(top, buttonRow(buttons), nil, nil, paragraph(lang.L("paying.opening")))
@@ -69,7 +83,7 @@ func (s *payingScreen) content() fyne.CanvasObject {
 		info.Add(text(lang.L("paying.unsteady"), 20, colWarning, false))
 	}
 	body := container.NewBorder(nil, nil, nil, container.NewCenter(qrCode(s.order.QR, 360)), info)
-	return container.NewBorder(top, buttonRow(buttons), nil, nil, card(body))
+	return container.NewBorder(top, buttonRow(buttons, s.useVoucher), nil, nil, card(body))
 }
 
 // showLeft writes the time left to pay.
@@ -95,6 +109,7 @@ func (s *payingScreen) leave() {
 		s.clock = nil
 	}
 	s.order, s.opening, s.failed, s.unsteady = api.Order{}, false, false, false
+	s.vouchering, s.voucher, s.voucherErr = false, "", ""
 }
 
 // open gets an order with call, off the UI goroutine.
@@ -103,7 +118,9 @@ func (s *payingScreen) open(call func(context.Context) (api.Order, error)) {
 	s.k.show()
 	ctx, id := s.k.ctx, s.k.svc.Session().ID
 	do := uiDo
+	s.k.calls.Add(1)
 	go func() {
+		defer s.k.calls.Done()
 		o, err := call(ctx)
 		do(func() { s.onOpened(id, o, err) })
 	}()
@@ -138,7 +155,9 @@ func (s *payingScreen) poll() {
 	s.polling, s.lastPoll = true, time.Now()
 	ctx, id := s.k.ctx, s.k.svc.Session().ID
 	do := uiDo
+	s.k.calls.Add(1)
 	go func() {
+		defer s.k.calls.Done()
 		o, err := s.k.svc.CheckOrder(ctx)
 		do(func() {
 			s.polling = false
@@ -192,4 +211,101 @@ func (s *payingScreen) onCancel() {
 		atLeast(paragraph(lang.L("paying.cancel_text")), 520, 0), buttonRow([]fyne.CanvasObject{end}, stay))),
 		s.k.win.Canvas())
 	pop.Show()
+}
+
+// voucherContent is the voucher page: the typed code, why it was refused,
+// the letter keypad, "use" and "back to the QR code".
+func (s *payingScreen) voucherContent(buttons []fyne.CanvasObject) fyne.CanvasObject {
+	s.redeem = touchButton(lang.L("voucher.use"), true, s.onRedeem)
+	s.scan = touchButton(lang.L("voucher.back"), false, s.onScanAgain)
+	s.typed, s.why = text("", 44, colForeground, true), text("", 20, colError, false)
+	s.showVoucher()
+	s.keys = newKeypad(s.onVoucherKey)
+	s.keys.setLetters(true)
+	s.keys.abc = true // codes are mostly letters
+	s.keys.rebuild()
+	left := container.NewVBox(label(lang.L("voucher.code")), card(atLeast(container.NewCenter(s.typed), 440, 64)), s.why,
+		paragraph(lang.L("voucher.hint")))
+	body := container.NewBorder(nil, nil, nil, container.NewVBox(s.keys), left)
+	return container.NewBorder(heading(lang.L("voucher.title")), buttonRow(append(buttons, s.scan), s.redeem), nil, nil,
+		newTouchScroll(container.NewPadded(body)))
+}
+
+// showVoucher writes the typed code (or what to type) and why the last
+// one was refused, in place: the keypad keeps its page.
+func (s *payingScreen) showVoucher() {
+	s.typed.Text, s.typed.Color, s.typed.TextSize = api.FormatVoucher(s.voucher), colForeground, 44
+	if s.voucher == "" {
+		s.typed.Text, s.typed.Color, s.typed.TextSize = lang.L("voucher.placeholder"), colMuted, 30
+	}
+	s.why.Text = ""
+	if s.voucherErr != "" {
+		s.why.Text = lang.L(s.voucherErr)
+	}
+	s.typed.Refresh()
+	s.why.Refresh()
+}
+
+func (s *payingScreen) onVoucher() {
+	s.k.touch()
+	s.vouchering, s.voucherErr = true, ""
+	s.k.show()
+}
+
+func (s *payingScreen) onScanAgain() {
+	s.k.touch()
+	s.vouchering = false
+	s.k.show()
+}
+
+func (s *payingScreen) onVoucherKey(key string) {
+	s.k.touch()
+	s.voucherErr = ""
+	switch key {
+	case keyBackspace:
+		if s.voucher != "" {
+			s.voucher = s.voucher[:len(s.voucher)-1]
+		}
+	case keyClear:
+		s.voucher = ""
+	default:
+		if len(s.voucher) < api.VoucherLen {
+			s.voucher += key
+		}
+	}
+	s.showVoucher()
+}
+
+// onRedeem checks the voucher (offline, against the voucher book) and
+// goes on to the camera, or says why not.
+func (s *payingScreen) onRedeem() {
+	s.k.touch()
+	err := s.k.svc.RedeemVoucher(s.k.ctx, s.voucher)
+	if err != nil {
+		log.Print(err)
+		s.voucherErr = voucherProblem(err)
+		s.showVoucher()
+		return
+	}
+	s.k.show() // on to the camera
+}
+
+// voucherProblem is the translation key of why a voucher was refused.
+func voucherProblem(err error) string {
+	for _, p := range []struct {
+		err error
+		key string
+	}{
+		{api.ErrVoucherFormat, "voucher.format"},
+		{app.ErrVoucherUnknown, "voucher.unknown"},
+		{app.ErrVoucherExpired, "voucher.expired"},
+		{app.ErrVoucherUsed, "voucher.used"},
+		{app.ErrVoucherSchool, "voucher.school"},
+		{app.ErrVoucherAmount, "voucher.amount"},
+	} {
+		if errors.Is(err, p.err) {
+			return p.key
+		}
+	}
+	return "voucher.failed"
 }

@@ -66,6 +66,17 @@ func newPayRig(t *testing.T, pay app.Payments) *rig {
 	return r
 }
 
+// payLoop is startUILoop for a paying kiosk: at the end of the test the
+// payment screens' server calls under way finish before the loop closes.
+func payLoop(t *testing.T, r *rig) *uiLoop {
+	l := startUILoop(t)
+	t.Cleanup(func() {
+		l.run(r.k.leaveCurrent)
+		r.k.calls.Wait()
+	})
+	return l
+}
+
 // fastPolls makes the payment screen's clock and polls quick.
 func fastPolls(t *testing.T) {
 	oldTick, oldPoll := countdownTick, pollEvery
@@ -91,10 +102,13 @@ func (l *uiLoop) until(t *testing.T, what string, within time.Duration, cond fun
 }
 
 // walkToServices takes the demo graduate to the Service screen.
-func (r *rig) walkToServices(t *testing.T) {
+func (r *rig) walkToServices(t *testing.T) { t.Helper(); r.walkToServicesAs(t, demoGraduate.Number) }
+
+// walkToServicesAs takes the graduate of number to the Service screen.
+func (r *rig) walkToServicesAs(t *testing.T, number string) {
 	t.Helper()
 	r.walkToIdentity(t)
-	r.typeNumber(t, r.k.identity.input, demoGraduate.Number)
+	r.typeNumber(t, r.k.identity.input, number)
 	test.Tap(r.k.identity.next)
 	r.wantStep(t, app.StepEligibility)
 	test.Tap(r.k.eligibility.enter)
@@ -123,7 +137,7 @@ func TestPayBySandboxQR(t *testing.T) {
 	fastPolls(t)
 	hs, pay, db := payServer(t, server.Config{})
 	r := newPayRig(t, pay)
-	l := startUILoop(t)
+	l := payLoop(t, r)
 	l.run(func() { r.walkToServices(t) })
 	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
 	l.run(func() {
@@ -190,7 +204,7 @@ func TestPaymentExpiresAndCancels(t *testing.T) {
 	fastPolls(t)
 	_, pay, db := payServer(t, server.Config{OrderTTL: 300 * time.Millisecond})
 	r := newPayRig(t, pay)
-	l := startUILoop(t)
+	l := payLoop(t, r)
 	l.run(func() { r.walkToServices(t) })
 	l.until(t, "the catalog", 5*time.Second, func() bool { return r.k.services.pay != nil && !r.k.services.loading })
 	l.run(func() { test.Tap(r.k.services.pay) })
@@ -250,4 +264,120 @@ func TestPrepaidSkipsPayment(t *testing.T) {
 	if !strings.Contains(r.texts(), "学校支付") {
 		t.Errorf("the step bar does not say the school pays:\n%s", r.texts())
 	}
+}
+
+// typeVoucher taps a code on the voucher keypad, switching pages as needed.
+func typeVoucher(t *testing.T, s *payingScreen, code string) {
+	t.Helper()
+	test.Tap(s.keys.button(keyClear))
+	for _, c := range code {
+		digit := c >= '0' && c <= '9'
+		if digit == s.keys.abc {
+			sw := "123"
+			if !s.keys.abc {
+				sw = "ABC"
+			}
+			test.Tap(s.keys.button(sw))
+		}
+		b := s.keys.button(string(c))
+		if b == nil {
+			t.Fatalf("no key %q", c)
+		}
+		test.Tap(b)
+	}
+}
+
+// Vouchers from the server's book, pulled by the sync worker, checked on
+// the keypad with no further call: a mistyped, unknown, expired, other
+// school's or too small one is refused in plain words; a good one settles
+// the fee (the order closed) and goes on to the camera; once submitted,
+// the same voucher is refused to the next graduate.
+func TestPayByVoucher(t *testing.T) {
+	fastPolls(t)
+	ctx := context.Background()
+	_, pay, db := payServer(t, server.Config{})
+	mk := func(school string, fen int64, until time.Time) string {
+		codes, err := server.NewVouchers(ctx, db, school, fen, until, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return codes[0]
+	}
+	later := time.Now().AddDate(0, 1, 0)
+	good := mk(demoGraduate.School, 1500, later)
+	expired := mk("", 1500, time.Now().Add(-time.Hour))
+	other := mk("清华大学", 1500, later)
+	small := mk("", 500, later)
+	r := newPayRig(t, pay)
+	w := &remote.Worker{Store: r.st, Client: pay}
+	if _, err := w.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l := payLoop(t, r)
+	second := demoGraduate
+	second.Number, second.Name = demoNumber("11010520030315003"), "钱二"
+	if _, err := r.st.ImportRoster(ctx, []app.RosterEntry{second}); err != nil {
+		t.Fatal(err)
+	}
+	toPayment := func(number string) {
+		l.run(func() { r.walkToServicesAs(t, number) })
+		l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
+		l.run(func() { test.Tap(r.k.services.pay) })
+		l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+	}
+	toPayment(demoGraduate.Number)
+	order := r.k.paying.order
+	l.run(func() {
+		s := r.k.paying
+		test.Tap(s.useVoucher)
+		for _, c := range []struct{ code, want string }{
+			{"ABCD", "12 位"},
+			{api.NewVoucherCode(), "没有找到这张缴费券"},
+			{expired, "已过期"},
+			{other, "不能用于您的学校"},
+			{small, "金额不够"},
+		} {
+			typeVoucher(t, s, c.code)
+			test.Tap(s.redeem)
+			if shown := r.texts(); !strings.Contains(shown, c.want) {
+				t.Errorf("voucher %s: want %q:\n%s", c.code, c.want, shown)
+			}
+		}
+		r.wantStep(t, app.StepPayment)
+		typeVoucher(t, s, good)
+		test.Tap(s.redeem)
+		r.wantStep(t, app.StepCapture)
+		if !strings.Contains(r.texts(), "缴费券") {
+			t.Errorf("the step bar does not say voucher:\n%s", r.texts())
+		}
+	})
+	sess := r.k.svc.Session()
+	if sess.Payment != app.PaymentVoucher || sess.OrderRef != api.VoucherHash(good) {
+		t.Errorf("payment %q ref %q", sess.Payment, sess.OrderRef)
+	}
+	if o, err := db.Order(ctx, order.ID); err != nil || o.Status != api.OrderClosed {
+		t.Errorf("the QR code's order after the voucher: %+v %v", o, err)
+	}
+	img := smallJPEG(t)
+	if err := r.k.svc.Capture(ctx, app.Shot{Raw: img, Standard: img, Passed: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.k.svc.AcceptStandard(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.k.svc.Confirm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.run(func() { r.k.show(); test.Tap(r.k.submitted.done) })
+
+	toPayment(second.Number)
+	l.run(func() {
+		test.Tap(r.k.paying.useVoucher)
+		typeVoucher(t, r.k.paying, good)
+		test.Tap(r.k.paying.redeem)
+		if !strings.Contains(r.texts(), "已经用过了") {
+			t.Errorf("a used voucher again:\n%s", r.texts())
+		}
+		r.wantStep(t, app.StepPayment)
+	})
 }

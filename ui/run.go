@@ -185,7 +185,7 @@ func newService(st *store.Store, p app.Policy) *app.Service { return newPayingSe
 // newPayingService is newService taking payment through pay.
 func newPayingService(st *store.Store, p app.Policy, pay app.Payments) *app.Service {
 	return app.NewService(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st,
-		Payments: pay, Orders: st, Policy: p})
+		Payments: pay, Orders: st, Vouchers: st, Policy: p})
 }
 
 // paymentClient is the client the payment screen polls with: a poll that

@@ -104,7 +104,9 @@ func (s *servicesScreen) load() {
 	s.k.show()
 	svc, ctx := s.k.svc, s.k.ctx
 	do := uiDo
+	s.k.calls.Add(1)
 	go func() {
+		defer s.k.calls.Done()
 		c, err := svc.Catalog(ctx)
 		do(func() { s.onCatalog(c, err) })
 	}()

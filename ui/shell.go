@@ -4,6 +4,7 @@ import (
 	"context"
 	"log"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -78,8 +79,9 @@ type shell struct {
 	syncBox   *fyne.Container // the indicator in the top bar
 	worker    *remote.Worker  // nil: no server
 
-	checking bool       // the start-up self-check runs
-	check    *selfCheck // its outcome; nil until it is done (or never run)
+	calls    sync.WaitGroup // the screens' server calls under way (tests wait for them)
+	checking bool           // the start-up self-check runs
+	check    *selfCheck     // its outcome; nil until it is done (or never run)
 
 	welcome     *welcomeScreen
 	consent     *consentScreen

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"gradphoto/api"
+	"gradphoto/app"
+)
+
+// Settings of the voucher book.
+const (
+	SettingVoucherKey    = "sync.voucher_key"    // the server's public key (base64)
+	SettingVoucherCursor = "sync.voucher_cursor" // the book's cursor
+)
+
+// SaveVouchers keeps a page of the voucher book and the key that signs
+// it (a voucher already held keeps whether it was used).
+func (s *Store) SaveVouchers(ctx context.Context, key string, vs []api.Voucher) error {
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		for _, v := range vs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO vouchers (hash, school, amount_fen, expires_at, sig)
+				VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET school = excluded.school,
+				amount_fen = excluded.amount_fen, expires_at = excluded.expires_at, sig = excluded.sig`,
+				v.Hash, v.School, v.AmountFen, formatTime(v.Expires), v.Sig); err != nil {
+				return err
+			}
+		}
+		return s.setSetting(ctx, tx, SettingVoucherKey, key)
+	})
+	if err != nil {
+		return fmt.Errorf("store: save vouchers: %w", err)
+	}
+	return nil
+}
+
+// Voucher is the book's entry of a voucher hash, the key the book is
+// signed with, and whether this kiosk has used the voucher;
+// app.ErrNotFound when the book does not hold it.
+func (s *Store) Voucher(ctx context.Context, hash string) (v api.Voucher, key string, used bool, err error) {
+	var expires string
+	var usedAt sql.NullString
+	err = s.r.QueryRowContext(ctx, `SELECT hash, school, amount_fen, expires_at, sig, used_at FROM vouchers
+		WHERE hash = ?`, hash).Scan(&v.Hash, &v.School, &v.AmountFen, &expires, &v.Sig, &usedAt)
+	if err == nil {
+		v.Expires, err = parseTime(expires)
+	}
+	if err == nil {
+		key, err = s.Setting(ctx, SettingVoucherKey)
+	}
+	if err != nil {
+		return api.Voucher{}, "", false, fmt.Errorf("store: voucher: %w", notFound(err))
+	}
+	return v, key, usedAt.Valid, nil
+}
+
+// useVoucherTx marks the voucher a submitted session paid with as used.
+func useVoucherTx(ctx context.Context, tx *sql.Tx, sess app.Session, at string) error {
+	if sess.Payment != app.PaymentVoucher {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE vouchers SET used_at = ?, used_session = ? WHERE hash = ? AND used_at IS NULL",
+		at, sess.ID, sess.OrderRef)
+	return err
+}
