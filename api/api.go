@@ -18,7 +18,14 @@
 //	GET  /pay/{id}                            the sandbox provider's pay page (HTML)
 package api
 
-import "time"
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Paths and headers.
 const (
@@ -258,4 +265,29 @@ type Order struct {
 	QR        string    `json:"qr"`
 	ExpiresAt time.Time `json:"expires_at"`
 	PaidAt    time.Time `json:"paid_at,omitzero"`
+}
+
+// Paying later: on a day the kiosk cannot reach the server it cannot open
+// an order, so the receipt carries a QR code to the server's pay-later
+// page instead; the submission enters review only once that is paid. The
+// address is signed with the kiosk's token (the server keeps its hash),
+// so nobody can make one for another kiosk's session.
+const (
+	PaymentLater = "later"       // Submission.Payment: to be paid on the pay-later page
+	PathPayLater = "/pay/later/" // + device/session/services/mac
+)
+
+// PayLaterPath is the pay-later page of a kiosk session for the services
+// chosen; tokenHash is the SHA-256 of the kiosk's bearer token.
+func PayLaterPath(tokenHash []byte, device, session string, services []string) string {
+	list := strings.Join(services, ",")
+	return PathPayLater + device + "/" + session + "/" + list + "/" + PayLaterMAC(tokenHash, device, session, list)
+}
+
+// PayLaterMAC signs a pay-later address: HMAC-SHA256 keyed with the
+// token's hash, 128 bits in hex.
+func PayLaterMAC(tokenHash []byte, device, session, services string) string {
+	m := hmac.New(sha256.New, tokenHash)
+	fmt.Fprintf(m, "gradphoto-pay-later\n%s\n%s\n%s\n", device, session, services)
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }

@@ -1,13 +1,16 @@
 package server
 
 import (
+	"crypto/hmac"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
 
 	"gradphoto/api"
+	"gradphoto/server/payment"
 	"gradphoto/server/storage"
 )
 
@@ -16,8 +19,9 @@ type payPage struct {
 	page
 	Found                bool
 	Items, Amount, Until string
-	State                string // "open" (payable), or the order's status
+	State                string // "open" (payable), "link" (the provider's), or the order's status
 	Action               string
+	Link                 template.URL // the provider's own payment link (weixin://…)
 }
 
 // handlePayPage is the sandbox provider's pay page behind the kiosk's QR
@@ -90,3 +94,69 @@ func (s *Server) itemNames(codes []string, lang string) string {
 
 // yuan writes fen as ¥12.50.
 func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }
+
+// handlePayLater is the page behind a pay-later receipt's QR code: the
+// kiosk could not reach the server, so the order is opened now, from the
+// graduate's phone, for the kiosk session the signed address names. The
+// sandbox goes on to its pay page; another provider's payment link is
+// shown. Once paid, the submission (when it has arrived) enters review.
+func (s *Server) handlePayLater(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	data := payPage{page: s.newPage(r, lang, "pay.title")}
+	device, session, list := r.PathValue("device"), r.PathValue("session"), r.PathValue("services")
+	h, err := s.store.DeviceTokenHash(r.Context(), device)
+	mac := api.PayLaterMAC(h, device, session, list)
+	services := strings.Split(list, ",")
+	var amount int64
+	if err == nil && hmac.Equal([]byte(mac), []byte(r.PathValue("mac"))) {
+		amount, err = s.price(services)
+	} else if err == nil {
+		err = errors.New("pay-later address not signed by the kiosk")
+	}
+	if err != nil || len(session) > 100 {
+		s.log.Warn("pay-later page refused", "err", err)
+		s.render(w, r, http.StatusNotFound, lang, "pay.html", data)
+		return
+	}
+	o, err := s.laterOrder(r, device, session, services, amount)
+	if err != nil {
+		s.log.Error("pay-later order", "err", err)
+		s.render(w, r, http.StatusBadGateway, lang, "pay.html", data)
+		return
+	}
+	if _, ok := s.pay.(payment.Sandbox); ok {
+		http.Redirect(w, r, api.PathPayPage+o.ID, http.StatusSeeOther)
+		return
+	}
+	data.Found, data.Amount, data.Items = true, yuan(o.AmountFen), s.itemNames(o.Services, lang)
+	data.State, data.Link = "link", template.URL(o.QR) // the provider's, from its signed answer
+	if o.Status == api.OrderPaid {
+		data.State = api.OrderPaid
+	}
+	s.render(w, r, http.StatusOK, lang, "pay.html", data)
+}
+
+// laterOrder is the pay-later order of a kiosk session: its paid or open
+// one, else the next (keys later/SESSION/1, /2… as earlier ones expire).
+func (s *Server) laterOrder(r *http.Request, device, session string, services []string, amount int64) (storage.Order, error) {
+	for n := 1; n <= 50; n++ {
+		o, _, err := s.store.CreateOrder(r.Context(), storage.Order{ID: newID(), DeviceID: device,
+			IdemKey: fmt.Sprintf("later/%s/%d", session, n), SessionID: session, Services: services,
+			AmountFen: amount, Provider: s.pay.Name(), ExpiresAt: time.Now().Add(s.cfg.OrderTTL)})
+		if err != nil {
+			return o, err
+		}
+		if o, err = s.refreshOrder(r.Context(), o); err != nil {
+			return o, err
+		}
+		switch {
+		case o.Status == api.OrderPaid:
+			return o, nil
+		case o.Status == api.OrderPending && o.QR == "":
+			return s.prepay(r, o)
+		case o.Status == api.OrderPending:
+			return o, nil
+		}
+	}
+	return storage.Order{}, errors.New("too many expired pay-later orders")
+}

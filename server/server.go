@@ -42,6 +42,7 @@ type Store interface {
 	SigningKey(ctx context.Context, name string) (ed25519.PrivateKey, error)
 	VoucherBook(ctx context.Context, school, since string, limit int) ([]api.Voucher, string, bool, error)
 	UseVoucher(ctx context.Context, hash, submission string, at time.Time) error
+	DeviceTokenHash(ctx context.Context, id string) ([]byte, error)
 
 	Submission(ctx context.Context, id string) (storage.Submission, error)
 	SubmissionByToken(ctx context.Context, tokenHash []byte) (storage.Submission, error)
@@ -147,6 +148,7 @@ func (s *Server) routes() {
 	if _, ok := s.pay.(payment.Notifier); ok { // the provider's payment notifications
 		m.HandleFunc("POST "+api.PathPayNotify, s.handlePayNotify)
 	}
+	m.HandleFunc("GET /pay/later/{device}/{session}/{services}/{mac}", s.handlePayLater)
 	if _, ok := s.pay.(payment.Sandbox); ok { // the sandbox's pay page
 		m.HandleFunc("GET /pay/{id}", s.handlePayPage)
 		m.HandleFunc("POST /pay/{id}", s.handlePay)

@@ -89,6 +89,18 @@ func (db *DB) DeviceByToken(ctx context.Context, tokenHash []byte) (Device, erro
 	return d, nil
 }
 
+// DeviceTokenHash is the stored hash of a device's bearer token (it keys
+// the device's pay-later addresses); ErrNotFound for an unknown or revoked
+// device.
+func (db *DB) DeviceTokenHash(ctx context.Context, id string) ([]byte, error) {
+	var h []byte
+	err := db.r.QueryRowContext(ctx, "SELECT token_hash FROM devices WHERE id = ? AND revoked_at IS NULL", id).Scan(&h)
+	if err != nil {
+		return nil, fmt.Errorf("storage: device %s: %w", id, notFound(err))
+	}
+	return h, nil
+}
+
 // RevokeDevice stops a device's token from working.
 func (db *DB) RevokeDevice(ctx context.Context, id string) error {
 	res, err := db.w.ExecContext(ctx, "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",

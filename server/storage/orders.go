@@ -136,6 +136,9 @@ func (db *DB) PayOrder(ctx context.Context, id, transaction string, at time.Time
 			updated_at = ? WHERE id = ?`, api.OrderPaid, transaction, formatTime(at), formatTime(db.now()), id); err != nil {
 			return err
 		}
+		if err := releasePaidLater(ctx, tx, prior.DeviceID, prior.SessionID, formatTime(db.now())); err != nil {
+			return err
+		}
 		o, err = scanOrder(tx.QueryRowContext(ctx, "SELECT "+orderColumns+" FROM orders WHERE id = ?", id))
 		return err
 	})
@@ -170,6 +173,47 @@ func (db *DB) updateOrder(ctx context.Context, op, id, query string, args ...any
 		return Order{}, fmt.Errorf("storage: %s %s: %w", op, id, err)
 	}
 	return o, nil
+}
+
+// sessionPaid reports whether a kiosk session has a paid order.
+func sessionPaid(ctx context.Context, tx *sql.Tx, deviceID, sessionID string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM orders WHERE device_id = ? AND session_id = ? AND status = ?",
+		deviceID, sessionID, api.OrderPaid).Scan(&n)
+	return n > 0, err
+}
+
+// releasePaidLater puts the submissions that waited for a pay-later
+// payment of this session into review, now that it is paid.
+func releasePaidLater(ctx context.Context, tx *sql.Tx, deviceID, sessionID, now string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT "+submissionColumns+` FROM submissions WHERE device_id = ?
+		AND session_id = ? AND payment = ? AND status = ? AND submitted_at IS NOT NULL`,
+		deviceID, sessionID, api.PaymentLater, api.StatusReceived)
+	if err != nil {
+		return err
+	}
+	var waiting []Submission
+	for rows.Next() {
+		s, err := scanSubmission(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		waiting = append(waiting, s)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, s := range waiting {
+		if _, err := tx.ExecContext(ctx, "UPDATE submissions SET status = ?, updated_at = ? WHERE id = ?",
+			api.StatusInReview, now, s.ID); err != nil {
+			return err
+		}
+		if err := addChange(ctx, tx, s, api.StatusInReview, "", now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SessionOrderCount counts the orders made for a kiosk session.

@@ -196,6 +196,17 @@ func (db *DB) Submit(ctx context.Context, deviceID, id string) (Submission, erro
 			return fmt.Errorf("no standardised photo: %w", ErrNotReady)
 		}
 		now := formatTime(db.now())
+		if cur.Payment == api.PaymentLater {
+			paid, err := sessionPaid(ctx, tx, deviceID, cur.SessionID)
+			if err != nil {
+				return err
+			}
+			if !paid { // submitted, but it waits for its payment to enter review
+				_, err = tx.ExecContext(ctx, `UPDATE submissions SET submitted_at = COALESCE(submitted_at, ?),
+					updated_at = ? WHERE id = ?`, now, now, id)
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE submissions SET status = ?, submitted_at = ?, updated_at = ? WHERE id = ?",
 			api.StatusInReview, now, now, id); err != nil {
 			return err
