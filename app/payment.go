@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"time"
 
 	"gradphoto/api"
@@ -26,6 +27,13 @@ type OrderStore interface {
 	SessionOrders(ctx context.Context, sessionID string) ([]api.Order, error)
 }
 
+// CatalogCache keeps the last catalog the server gave, for days without
+// a network (and a kiosk restarted on one).
+type CatalogCache interface {
+	SaveCatalog(ctx context.Context, c api.Catalog) error
+	CachedCatalog(ctx context.Context) (api.Catalog, error)
+}
+
 // ErrNoPayment: the kiosk takes no payment (no server to open orders with).
 var ErrNoPayment = errors.New("this kiosk takes no payment")
 
@@ -39,6 +47,16 @@ func (svc *Service) Catalog(ctx context.Context) (api.Catalog, error) {
 		return api.Catalog{}, fmt.Errorf("app: catalog: %w", ErrNoPayment)
 	}
 	c, err := svc.d.Payments.Catalog(ctx)
+	switch {
+	case err == nil && len(c.Services) > 0 && svc.d.Catalogs != nil:
+		if err := svc.d.Catalogs.SaveCatalog(ctx, c); err != nil {
+			log.Printf("app: keep the catalog: %v", err)
+		}
+	case err != nil && svc.d.Catalogs != nil: // offline: the last one kept
+		if kept, kerr := svc.d.Catalogs.CachedCatalog(ctx); kerr == nil && len(kept.Services) > 0 {
+			c, err = kept, nil
+		}
+	}
 	svc.mu.Lock()
 	defer svc.mu.Unlock()
 	switch {
@@ -227,4 +245,15 @@ func (svc *Service) Resume(s Session) bool {
 	}
 	svc.m.s = s.clone()
 	return true
+}
+
+// PayLater settles the Payment step without an order, when none could be
+// opened (the kiosk cannot reach the server): the receipt then carries a
+// QR code to the server's pay-later page, and the submission enters
+// review only once that is paid.
+func (svc *Service) PayLater(ctx context.Context) error {
+	if _, err := svc.atPayment(); err != nil {
+		return fmt.Errorf("app: pay later: %w", err)
+	}
+	return svc.do(ctx, "pay later", func(m *Machine) error { return m.SettlePayment(PaymentLater, "") })
 }

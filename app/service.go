@@ -57,7 +57,8 @@ type Deps struct {
 	// kiosk takes no payment (the fee is deferred).
 	Payments Payments
 	Orders   OrderStore
-	Vouchers VoucherBook // the signed voucher book; nil: no vouchers
+	Vouchers VoucherBook  // the signed voucher book; nil: no vouchers
+	Catalogs CatalogCache // the last catalog, for offline days; nil: none kept
 	Policy   Policy
 	Now      func() time.Time
 	NewID    func() string

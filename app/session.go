@@ -64,13 +64,14 @@ const (
 	PaymentVoucher  Payment = "voucher"  // a voucher code was redeemed
 	PaymentCash     Payment = "cash"     // assistant recorded cash (PIN, audited)
 	PaymentDeferred Payment = "deferred" // pay later: offline day, or no payment step on this kiosk yet
+	PaymentLater    Payment = "later"    // offline day: paid from a phone by the receipt's QR code; reviewed once paid
 	PaymentRetake   Payment = "retake"   // free retake after a rejection
 )
 
 // Settled reports whether the payment lets the graduate be photographed.
 func (p Payment) Settled() bool {
 	switch p {
-	case PaymentPaid, PaymentSchool, PaymentVoucher, PaymentCash, PaymentDeferred, PaymentRetake:
+	case PaymentPaid, PaymentSchool, PaymentVoucher, PaymentCash, PaymentDeferred, PaymentLater, PaymentRetake:
 		return true
 	}
 	return false

@@ -12,6 +12,7 @@ type Status string
 // Submission statuses, in the order a submission passes them.
 const (
 	StatusQueued    Status = "queued"    // 待同步: kept on the kiosk, not yet at the server
+	StatusUnpaid    Status = "unpaid"    // 待支付: at the server, waiting for its pay-later payment
 	StatusInReview  Status = "in_review" // 审核中
 	StatusRejected  Status = "rejected"  // 未通过, with a reason: free retake
 	StatusApproved  Status = "approved"  // 已通过: locked
@@ -24,7 +25,7 @@ func (s Status) Locked() bool { return s == StatusApproved || s == StatusPublish
 // Valid reports whether s is one of the known statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusQueued, StatusInReview, StatusRejected, StatusApproved, StatusPublished:
+	case StatusQueued, StatusUnpaid, StatusInReview, StatusRejected, StatusApproved, StatusPublished:
 		return true
 	}
 	return false

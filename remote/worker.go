@@ -308,7 +308,11 @@ func (w *Worker) send(ctx context.Context, it store.OutboxItem, p store.SubmitPa
 		return err
 	}
 	purge := held > 0 // every card image still here was sent above
-	return w.Store.Synced(ctx, it.ID, p.SessionID, meta.ID, app.Status(st.Status), purge)
+	status := app.Status(st.Status)
+	if st.Status == api.StatusReceived { // submitted, waiting for its pay-later payment
+		status = app.StatusUnpaid
+	}
+	return w.Store.Synced(ctx, it.ID, p.SessionID, meta.ID, status, purge)
 }
 
 // photo is one photo to send.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"gradphoto/api"
@@ -63,4 +64,32 @@ func useVoucherTx(ctx context.Context, tx *sql.Tx, sess app.Session, at string) 
 	_, err := tx.ExecContext(ctx, "UPDATE vouchers SET used_at = ?, used_session = ? WHERE hash = ? AND used_at IS NULL",
 		at, sess.ID, sess.OrderRef)
 	return err
+}
+
+// SettingCatalog keeps the last catalog the server gave (JSON).
+const SettingCatalog = "payment.catalog"
+
+// SaveCatalog keeps the server's catalog for days without a network.
+func (s *Store) SaveCatalog(ctx context.Context, c api.Catalog) error {
+	b, err := json.Marshal(c)
+	if err == nil {
+		err = s.SetSetting(ctx, SettingCatalog, string(b))
+	}
+	if err != nil {
+		return fmt.Errorf("store: save catalog: %w", err)
+	}
+	return nil
+}
+
+// CachedCatalog is the catalog kept last; app.ErrNotFound before the first.
+func (s *Store) CachedCatalog(ctx context.Context) (api.Catalog, error) {
+	var c api.Catalog
+	v, err := s.Setting(ctx, SettingCatalog)
+	if err == nil {
+		err = json.Unmarshal([]byte(v), &c)
+	}
+	if err != nil {
+		return api.Catalog{}, fmt.Errorf("store: cached catalog: %w", err)
+	}
+	return c, nil
 }

@@ -44,6 +44,7 @@ type payingScreen struct {
 	left         *widget.Label
 	renew, retry *widget.Button
 	useVoucher   *widget.Button // opens the voucher keypad
+	later        *widget.Button // pay later from a phone (no order could be opened)
 	redeem, scan *widget.Button // the voucher page's "use" and "back to the QR code"
 	cancel, back *widget.Button
 	cancelDialog *cancelDialog // the last cancel question shown
@@ -65,8 +66,14 @@ func (s *payingScreen) content() fyne.CanvasObject {
 	case s.opening:
 		return container.NewBorder(top, buttonRow(buttons), nil, nil, paragraph(lang.L("paying.opening")))
 	case s.failed:
-		s.retry = touchButton(lang.L("services.retry"), true, s.onRetry)
-		return container.NewBorder(top, buttonRow(buttons, s.retry), nil, nil, card(paragraph(lang.L("paying.failed"))))
+		s.retry = touchButton(lang.L("services.retry"), false, s.onRetry)
+		right := []fyne.CanvasObject{s.retry, s.useVoucher}
+		msg := "paying.failed"
+		if s.k.cfg.PayLater != nil { // no order without the server: pay from a phone later
+			s.later = touchButton(lang.L("paying.later"), true, s.onLater)
+			right, msg = append(right, s.later), "paying.failed_later"
+		}
+		return container.NewBorder(top, buttonRow(buttons, right...), nil, nil, card(paragraph(lang.L(msg))))
 	case s.order.Status == api.OrderExpired || s.order.Status == api.OrderClosed:
 		s.renew = touchButton(lang.L("paying.renew"), true, s.onRenew)
 		return container.NewBorder(top, buttonRow(buttons, s.renew), nil, nil, card(paragraph(lang.L("paying.expired"))))
@@ -186,6 +193,10 @@ func (s *payingScreen) onOrder(o api.Order) {
 	}
 	s.k.show()
 }
+
+// onLater goes on without paying now: the receipt carries the pay-later
+// QR code.
+func (s *payingScreen) onLater() { s.k.act(s.k.svc.PayLater) }
 
 func (s *payingScreen) onRenew() {
 	s.k.touch()

@@ -2,14 +2,17 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"image"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,11 +25,19 @@ import (
 	"gradphoto/remote"
 	"gradphoto/server"
 	"gradphoto/server/storage"
+	"gradphoto/store"
 )
 
 // payServer is the real reference server on loopback (sandbox payments)
 // and a payment client enrolled with it.
 func payServer(t *testing.T, cfg server.Config) (*httptest.Server, *remote.Client, *storage.DB) {
+	t.Helper()
+	hs, pay, db, _ := payServerEnrolled(t, cfg)
+	return hs, pay, db
+}
+
+// payServerEnrolled is payServer, with the kiosk's enrolment.
+func payServerEnrolled(t *testing.T, cfg server.Config) (*httptest.Server, *remote.Client, *storage.DB, api.Enrolment) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
@@ -56,7 +67,7 @@ func payServer(t *testing.T, cfg server.Config) (*httptest.Server, *remote.Clien
 	if err != nil {
 		t.Fatal(err)
 	}
-	return hs, pay, db
+	return hs, pay, db, en
 }
 
 // newPayRig is a kiosk that takes payment through pay.
@@ -380,4 +391,118 @@ func TestPayByVoucher(t *testing.T) {
 		}
 		r.wantStep(t, app.StepPayment)
 	})
+}
+
+// network is the payment client with the network switched on or off.
+type network struct {
+	*remote.Client
+	mu  sync.Mutex
+	off bool
+}
+
+func (n *network) set(off bool) { n.mu.Lock(); n.off = off; n.mu.Unlock() }
+
+func (n *network) down() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.off {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("network is unreachable")}
+	}
+	return nil
+}
+
+func (n *network) Catalog(ctx context.Context) (api.Catalog, error) {
+	if err := n.down(); err != nil {
+		return api.Catalog{}, err
+	}
+	return n.Client.Catalog(ctx)
+}
+
+func (n *network) CreateOrder(ctx context.Context, key string, req api.OrderRequest) (api.Order, error) {
+	if err := n.down(); err != nil {
+		return api.Order{}, err
+	}
+	return n.Client.CreateOrder(ctx, key, req)
+}
+
+// A day without a network: no order can be opened, so the graduate goes
+// on with "pay later by phone"; the receipt's QR code is the signed
+// pay-later address. The submission syncs but waits (待支付) until the
+// phone pays on that address, then enters review.
+func TestPayLaterOffline(t *testing.T) {
+	fastPolls(t)
+	ctx := context.Background()
+	hs, online, db, en := payServerEnrolled(t, server.Config{})
+	link := &network{Client: online}
+	r := newPayRig(t, link)
+	r.k.cfg.PayLater = payLaterURL(store.ServerConfig{URL: hs.URL, DeviceID: en.DeviceID, Token: en.Token})
+	if _, err := r.k.svc.Catalog(ctx); err != nil { // the last sync's catalog
+		t.Fatal(err)
+	}
+	link.set(true)
+	// the kiosk restarted on the offline day: the catalog comes from its store
+	cfg := r.k.cfg
+	r.k = newShell(r.win, newPayingService(r.st, app.Policy{}, link), nil, cfg)
+	l := payLoop(t, r)
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
+	l.run(func() { test.Tap(r.k.services.pay) })
+	l.until(t, "the offer to pay later", 10*time.Second, func() bool { return r.k.paying.later != nil })
+	l.run(func() {
+		if !strings.Contains(r.texts(), "回执上会有支付二维码") {
+			t.Errorf("offline payment screen:\n%s", r.texts())
+		}
+		test.Tap(r.k.paying.later)
+		r.wantStep(t, app.StepCapture)
+	})
+	img := smallJPEG(t)
+	svc := r.k.svc
+	for _, step := range []func() error{
+		func() error { return svc.Capture(ctx, app.Shot{Raw: img, Standard: img, Passed: true}) },
+		func() error { return svc.AcceptStandard(ctx) },
+		func() error { _, err := svc.Confirm(ctx); return err },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var qr string
+	sess := svc.Session()
+	l.run(func() {
+		r.k.show()
+		if !strings.Contains(r.texts(), "扫码支付") || !strings.Contains(r.texts(), "待支付") {
+			t.Errorf("receipt:\n%s", r.texts())
+		}
+		qr = decodeQR(t, r.win.Canvas().Capture())
+	})
+	if qr != r.k.submitted.payLater || !strings.HasPrefix(qr, hs.URL+api.PathPayLater) {
+		t.Fatalf("the receipt's QR %q, want the pay-later address %q", qr, r.k.submitted.payLater)
+	}
+	w := &remote.Worker{Store: r.st, Client: online}
+	if _, err := w.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := r.st.FindStatus(ctx, sess.Identity.Number)
+	if err != nil || rec.Status != app.StatusUnpaid {
+		t.Fatalf("after sync the kiosk says %+v (%v), want unpaid", rec, err)
+	}
+	resp, err := http.Get(qr) // the phone: on to the pay page
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp, err = http.PostForm(hs.URL+resp.Request.URL.Path, url.Values{}); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if sub, err := db.Submission(ctx, sess.SubmissionID); err != nil || sub.Status != api.StatusInReview {
+		t.Fatalf("after paying the server says %s (%v)", sub.Status, err)
+	}
+	if _, err := w.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := r.st.FindStatus(ctx, sess.Identity.Number); rec.Status != app.StatusInReview {
+		t.Errorf("after paying the kiosk says %s, want in review", rec.Status)
+	}
+	l.run(func() { test.Tap(r.k.submitted.done) })
 }

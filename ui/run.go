@@ -8,6 +8,7 @@ package ui
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"gradphoto/spec"
@@ -124,6 +125,7 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	case err == nil:
 		srv, _ := st.ServerConfig(ctx)
 		cfg.StatusURL = strings.TrimRight(srv.URL, "/") + api.PathStatusPage
+		cfg.PayLater = payLaterURL(srv)
 		if pay, err = paymentClient(srv); err != nil {
 			return err
 		}
@@ -185,7 +187,17 @@ func newService(st *store.Store, p app.Policy) *app.Service { return newPayingSe
 // newPayingService is newService taking payment through pay.
 func newPayingService(st *store.Store, p app.Policy, pay app.Payments) *app.Service {
 	return app.NewService(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st,
-		Payments: pay, Orders: st, Vouchers: st, Policy: p})
+		Payments: pay, Orders: st, Vouchers: st, Catalogs: st, Policy: p})
+}
+
+// payLaterURL makes the pay-later addresses of the kiosk's sessions,
+// signed with its token's hash (which the server keeps).
+func payLaterURL(srv store.ServerConfig) func(string, []string) string {
+	h := sha256.Sum256([]byte(srv.Token))
+	base := strings.TrimRight(srv.URL, "/")
+	return func(session string, services []string) string {
+		return base + api.PayLaterPath(h[:], srv.DeviceID, session, services)
+	}
 }
 
 // paymentClient is the client the payment screen polls with: a poll that

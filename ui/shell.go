@@ -24,6 +24,9 @@ type config struct {
 	IdleWarn    time.Duration // inactivity warning (default 75 s)
 	IdleTimeout time.Duration // inactivity reset (default 90 s)
 	StatusURL   string        // the receipt's QR code: this + the status token; "" no QR (no server)
+	// PayLater is the pay-later page of a session's services (the receipt's
+	// QR code when the fee is to be paid later); nil: the kiosk has no server.
+	PayLater func(sessionID string, services []string) string
 }
 
 func (c config) withDefaults() config {

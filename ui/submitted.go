@@ -13,6 +13,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"gradphoto/api"
+	"gradphoto/app"
 )
 
 // submittedReturn: the receipt goes back to Welcome by itself after this,
@@ -28,6 +29,7 @@ type submittedScreen struct {
 	countdown *canvas.Text
 	left      time.Duration // before the receipt closes
 	clock     *clock        // the countdown to closing
+	payLater  string        // the pay-later QR code's address, when there is one
 }
 
 func (s *submittedScreen) content() fyne.CanvasObject {
@@ -45,7 +47,12 @@ func (s *submittedScreen) content() fyne.CanvasObject {
 	)
 	var qr fyne.CanvasObject
 	check := "submitted.no_qr" // the kiosk's look-up only
-	if s.k.cfg.StatusURL != "" && sess.StatusToken != "" {
+	switch {
+	case sess.Payment == app.PaymentLater && s.k.cfg.PayLater != nil: // paying comes first
+		s.payLater = s.k.cfg.PayLater(sess.ID, sess.Services)
+		qr = container.NewVBox(qrCode(s.payLater, 260), label(lang.L("submitted.scan_pay")))
+		check = "submitted.pay_later"
+	case s.k.cfg.StatusURL != "" && sess.StatusToken != "":
 		qr = container.NewVBox(qrCode(s.k.cfg.StatusURL+sess.StatusToken, 220), label(lang.L("submitted.scan")))
 		check = "submitted.check_qr"
 	}
