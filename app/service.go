@@ -59,6 +59,7 @@ type Deps struct {
 	Orders   OrderStore
 	Vouchers VoucherBook  // the signed voucher book; nil: no vouchers
 	Catalogs CatalogCache // the last catalog, for offline days; nil: none kept
+	PINs     PINStore     // the operator PIN; nil: no operator actions
 	Policy   Policy
 	Now      func() time.Time
 	NewID    func() string
@@ -72,6 +73,7 @@ type Service struct {
 	mu      sync.Mutex
 	m       *Machine
 	catalog api.Catalog // the last catalog the server gave
+	pins    pinGate     // wrong operator PINs in a row
 }
 
 // NewService returns a Service at Welcome.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 )
 
 // Exit codes shared by every subcommand.
@@ -50,6 +51,8 @@ func Main(args []string, stdout, stderr io.Writer, gui GUI) int {
 			return runManifest(args[1:], stdout, stderr)
 		case "demo":
 			return runDemo(args[1:], stdout, stderr)
+		case "pin":
+			return runPin(args[1:], os.Stdin, stdout, stderr)
 		case "help", "-h", "--help":
 			usage(stdout)
 			return ExitOK
@@ -99,5 +102,6 @@ func usage(w io.Writer) {
   gradphoto sync [--db PATH] [--once]                       send submissions, pull review results
   gradphoto manifest [--db PATH]                            JSON lines: submission, kind, version, sha256, status
   gradphoto demo seed [--db PATH] --submissions N           N confirmed demo submissions
+  gradphoto pin set [--db PATH]   < PIN                     set the operator PIN (6–12 digits, read from stdin)
 `)
 }

@@ -30,3 +30,16 @@ func (s *Store) setSetting(ctx context.Context, ex execer, key, value string) er
 		key, value, formatTime(s.now()))
 	return err
 }
+
+// SettingOperatorPIN is the operator PIN's argon2id hash.
+const SettingOperatorPIN = "operator.pin"
+
+// OperatorPIN is the operator PIN's hash; app.ErrNotFound when none is set.
+func (s *Store) OperatorPIN(ctx context.Context) (string, error) {
+	return s.Setting(ctx, SettingOperatorPIN)
+}
+
+// SetOperatorPIN keeps a new operator PIN's hash.
+func (s *Store) SetOperatorPIN(ctx context.Context, hash string) error {
+	return s.SetSetting(ctx, SettingOperatorPIN, hash)
+}

@@ -45,6 +45,8 @@ type payingScreen struct {
 	renew, retry *widget.Button
 	useVoucher   *widget.Button // opens the voucher keypad
 	later        *widget.Button // pay later from a phone (no order could be opened)
+	cash         *widget.Button // the assistant's "paid in cash"
+	pin          *pinDialog     // the last PIN dialog shown
 	redeem, scan *widget.Button // the voucher page's "use" and "back to the QR code"
 	cancel, back *widget.Button
 	cancelDialog *cancelDialog // the last cancel question shown
@@ -58,6 +60,11 @@ func (s *payingScreen) content() fyne.CanvasObject {
 	s.renew, s.retry = nil, nil
 	top := heading(lang.L("paying.title"))
 	buttons := []fyne.CanvasObject{s.back, s.cancel}
+	s.cash = nil
+	if s.k.svc.HasOperatorPIN(s.k.ctx) { // the assistant takes cash, behind the PIN
+		s.cash = touchButton(lang.L("cash.open"), false, s.onCash)
+		buttons = append(buttons, s.cash)
+	}
 	s.useVoucher = touchButton(lang.L("voucher.open"), false, s.onVoucher)
 	if s.vouchering {
 		return s.voucherContent(buttons)

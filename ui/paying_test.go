@@ -22,6 +22,7 @@ import (
 
 	"gradphoto/api"
 	"gradphoto/app"
+	"gradphoto/internal/argonhash"
 	"gradphoto/remote"
 	"gradphoto/server"
 	"gradphoto/server/storage"
@@ -505,4 +506,81 @@ func TestPayLaterOffline(t *testing.T) {
 		t.Errorf("after paying the kiosk says %s, want in review", rec.Status)
 	}
 	l.run(func() { test.Tap(r.k.submitted.done) })
+}
+
+// "Paid in cash" is the assistant's, behind the operator PIN: a wrong PIN
+// is told, from the third in a row the next try must wait, the right one
+// settles the fee as cash (the QR code's order closed) and goes on to the
+// camera; the audit log has each wrong PIN and the cash payment.
+func TestPaidInCash(t *testing.T) {
+	fastPolls(t)
+	ctx := context.Background()
+	_, pay, db := payServer(t, server.Config{})
+	r := newPayRig(t, pay)
+	if err := r.st.SetOperatorPIN(ctx, argonhash.Hash("246810")); err != nil {
+		t.Fatal(err)
+	}
+	l := payLoop(t, r)
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
+	l.run(func() { test.Tap(r.k.services.pay) })
+	l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+	order := r.k.paying.order
+	typePIN := func(d *pinDialog, pin string) {
+		for _, c := range pin {
+			test.Tap(d.keys.button(string(c)))
+		}
+		test.Tap(d.ok)
+	}
+	l.run(func() {
+		if r.k.paying.cash == nil {
+			t.Fatal("no cash button with a PIN set")
+		}
+		test.Tap(r.k.paying.cash)
+		d := r.k.paying.pin
+		for range 3 {
+			typePIN(d, "135790")
+			if !strings.Contains(d.why.Text, "密码不对") {
+				t.Errorf("a wrong PIN: %q", d.why.Text)
+			}
+		}
+		typePIN(d, "246810")
+		if !strings.Contains(d.why.Text, "秒后再试") {
+			t.Errorf("after three wrong PINs the fourth try did not wait: %q", d.why.Text)
+		}
+		r.wantStep(t, app.StepPayment)
+	})
+	time.Sleep(1100 * time.Millisecond)
+	l.run(func() {
+		typePIN(r.k.paying.pin, "246810")
+		r.wantStep(t, app.StepCapture)
+		if !strings.Contains(r.texts(), "现金") {
+			t.Errorf("the step bar does not say cash:\n%s", r.texts())
+		}
+	})
+	if s := r.k.svc.Session(); s.Payment != app.PaymentCash {
+		t.Errorf("payment %q, want cash", s.Payment)
+	}
+	if o, err := db.Order(ctx, order.ID); err != nil || o.Status != api.OrderClosed {
+		t.Errorf("the QR code's order: %+v %v", o, err)
+	}
+	log, err := r.st.AuditLog(ctx, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong, cash := 0, 0
+	for _, e := range log {
+		switch e.Action {
+		case "operator.pin_wrong":
+			wrong++
+		case "payment.cash":
+			cash++
+			if !strings.Contains(e.Detail, "amount_fen=1500") {
+				t.Errorf("cash audit entry %+v", e)
+			}
+		}
+	}
+	if wrong != 3 || cash != 1 {
+		t.Errorf("audit: %d wrong PINs, %d cash payments; want 3 and 1", wrong, cash)
+	}
 }

@@ -187,7 +187,7 @@ func newService(st *store.Store, p app.Policy) *app.Service { return newPayingSe
 // newPayingService is newService taking payment through pay.
 func newPayingService(st *store.Store, p app.Policy, pay app.Payments) *app.Service {
 	return app.NewService(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st,
-		Payments: pay, Orders: st, Vouchers: st, Catalogs: st, Policy: p})
+		Payments: pay, Orders: st, Vouchers: st, Catalogs: st, PINs: st, Policy: p})
 }
 
 // payLaterURL makes the pay-later addresses of the kiosk's sessions,

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"gradphoto/api"
+	"gradphoto/internal/argonhash"
+)
+
+// PINStore keeps the hash of the kiosk's operator PIN (argon2id).
+type PINStore interface {
+	// OperatorPIN is the PIN's hash; ErrNotFound when none is set.
+	OperatorPIN(ctx context.Context) (string, error)
+}
+
+// Why a PIN is refused; test with errors.Is (and errors.As for the wait).
+var (
+	ErrPINNotSet = errors.New("no operator PIN is set on this kiosk")
+	ErrPINWrong  = errors.New("wrong operator PIN")
+)
+
+// PINWaitError: too many wrong PINs in a row; the next try must wait.
+type PINWaitError struct{ Wait time.Duration }
+
+func (e *PINWaitError) Error() string {
+	return fmt.Sprintf("too many wrong operator PINs: wait %v", e.Wait.Round(time.Second))
+}
+
+// Growing delay after wrong PINs: the third wrong one in a row and each
+// after it double the wait, from pinFirstWait up to pinMaxWait.
+const (
+	pinFreeTries = 2
+	pinFirstWait = time.Second
+	pinMaxWait   = 5 * time.Minute
+)
+
+// pinGate counts wrong PINs in a row and when the next try may come.
+type pinGate struct {
+	mu       sync.Mutex
+	failures int
+	next     time.Time
+}
+
+// wait is how long the next try must wait (0: at once).
+func (g *pinGate) wait(now time.Time) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return max(0, g.next.Sub(now))
+}
+
+func (g *pinGate) result(ok bool, now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if ok {
+		g.failures, g.next = 0, time.Time{}
+		return
+	}
+	g.failures++
+	if n := g.failures - pinFreeTries; n > 0 {
+		g.next = now.Add(min(pinMaxWait, pinFirstWait<<min(n-1, 20)))
+	}
+}
+
+// HasOperatorPIN reports whether the kiosk has an operator PIN set.
+func (svc *Service) HasOperatorPIN(ctx context.Context) bool {
+	if svc.d.PINs == nil {
+		return false
+	}
+	_, err := svc.d.PINs.OperatorPIN(ctx)
+	return err == nil
+}
+
+// CheckPIN checks the assistant's PIN. Wrong ones are audited, and from
+// the third in a row each next try waits longer (*PINWaitError).
+func (svc *Service) CheckPIN(ctx context.Context, pin string) error {
+	now := svc.d.Now()
+	if w := svc.pins.wait(now); w > 0 {
+		return &PINWaitError{Wait: w}
+	}
+	if svc.d.PINs == nil {
+		return ErrPINNotSet
+	}
+	hash, err := svc.d.PINs.OperatorPIN(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return ErrPINNotSet
+	}
+	if err != nil {
+		return fmt.Errorf("app: check PIN: %w", err)
+	}
+	ok, err := argonhash.Check(hash, pin)
+	if err != nil {
+		return fmt.Errorf("app: check PIN: %w", err)
+	}
+	svc.pins.result(ok, now)
+	if !ok {
+		_ = svc.audit(ctx, "operator.pin_wrong", "")
+		return ErrPINWrong
+	}
+	return nil
+}
+
+// PaidInCash is the assistant's "paid in cash" at the Payment step,
+// behind the operator PIN: the open order is closed (paid meanwhile, it
+// settles the fee instead), the fee is settled as cash and the audit log
+// says who, for which session and how much.
+func (svc *Service) PaidInCash(ctx context.Context, pin string) error {
+	s, err := svc.atPayment()
+	if err == nil {
+		err = svc.CheckPIN(ctx, pin)
+	}
+	if err != nil {
+		return fmt.Errorf("app: paid in cash: %w", err)
+	}
+	if o, err := svc.closeOrder(ctx); err != nil || o.Status == api.OrderPaid {
+		return err
+	}
+	if err := svc.do(ctx, "paid in cash", func(m *Machine) error { return m.SettlePayment(PaymentCash, "cash") }); err != nil {
+		return err
+	}
+	if svc.d.Audit == nil {
+		return nil
+	}
+	return svc.d.Audit.Audit(ctx, "operator", "payment.cash", fmt.Sprintf("session=%s amount_fen=%d", s.ID, svc.total(s.Services)))
+}
