@@ -207,10 +207,7 @@ func (s *captureScreen) refused(err error) {
 
 // refusalKey maps a standardisation refusal to its message.
 func refusalKey(err error) string {
-	for _, r := range []struct {
-		err error
-		key string
-	}{
+	return keyOf(err, []errKey{
 		{spec.ErrNoFace, "refuse.no_face"},
 		{spec.ErrManyFaces, "refuse.many_faces"},
 		{spec.ErrEyesNotFound, "refuse.eyes"},
@@ -221,10 +218,5 @@ func refusalKey(err error) string {
 		{spec.ErrNotSegmented, "refuse.background"},
 		{spec.ErrNoFit, "refuse.no_fit"},
 		{spec.ErrTurned, "refuse.turned"},
-	} {
-		if errors.Is(err, r.err) {
-			return r.key
-		}
-	}
-	return "refuse.other"
+	}, "refuse.other")
 }

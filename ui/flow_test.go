@@ -369,6 +369,19 @@ func TestNotEligibleLeavesNoPII(t *testing.T) {
 	r.wantNoPII(t, id)
 }
 
+// submitPassport types the demo passport's number on the letter keypad
+// (the passport already chosen) and goes on to the roster match.
+func (r *rig) submitPassport(t *testing.T) {
+	t.Helper()
+	id := r.k.identity
+	test.Tap(id.input.keypad.button("ABC"))
+	test.Tap(id.input.keypad.button("E"))
+	test.Tap(id.input.keypad.button("123"))
+	r.typeNumber(t, id.input, demoPassport.Number[1:])
+	test.Tap(id.next)
+	r.wantStep(t, app.StepEligibility)
+}
+
 // An ID card read, then the graduate chooses a passport: the reading and
 // its note are forgotten, and the card image is deleted with its row.
 func TestPassportAfterCardRead(t *testing.T) {
@@ -392,12 +405,7 @@ func TestPassportAfterCardRead(t *testing.T) {
 	if id.read != nil || id.note != "" {
 		t.Errorf("the card read stays for a passport: %+v %q", id.read, id.note)
 	}
-	test.Tap(id.input.keypad.button("ABC"))
-	test.Tap(id.input.keypad.button("E"))
-	test.Tap(id.input.keypad.button("123"))
-	r.typeNumber(t, id.input, demoPassport.Number[1:])
-	test.Tap(id.next)
-	r.wantStep(t, app.StepEligibility)
+	r.submitPassport(t)
 	if s := r.k.svc.Session(); len(s.Cards) != 0 {
 		t.Errorf("passport session keeps cards %v", s.Cards)
 	}
@@ -419,12 +427,7 @@ func TestPassportPathWithoutCardScreens(t *testing.T) {
 	r.walkToIdentity(t)
 	id := r.k.identity
 	test.Tap(id.input.docButtons[app.DocPassport])
-	test.Tap(id.input.keypad.button("ABC"))
-	test.Tap(id.input.keypad.button("E"))
-	test.Tap(id.input.keypad.button("123"))
-	r.typeNumber(t, id.input, demoPassport.Number[1:])
-	test.Tap(id.next)
-	r.wantStep(t, app.StepEligibility)
+	r.submitPassport(t)
 	if !strings.Contains(r.texts(), app.MaskName(demoPassport.Name)) {
 		t.Errorf("the roster's name is not shown masked:\n%s", r.texts())
 	}

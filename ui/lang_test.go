@@ -75,7 +75,7 @@ func usedKeys(t *testing.T) []string {
 	for _, d := range app.DocTypes {
 		keys["doc."+string(d)] = true
 	}
-	for _, s := range []app.Status{app.StatusQueued, app.StatusInReview, app.StatusRejected, app.StatusApproved, app.StatusPublished} {
+	for _, s := range []app.Status{app.StatusQueued, app.StatusUnpaid, app.StatusInReview, app.StatusRejected, app.StatusApproved, app.StatusPublished} {
 		keys["status."+string(s)] = true
 		keys["status."+string(s)+"_text"] = true
 	}
@@ -98,8 +98,11 @@ func usedKeys(t *testing.T) []string {
 		keys[k] = true
 	}
 	for _, p := range []app.Payment{app.PaymentNone, app.PaymentPending, app.PaymentPaid, app.PaymentSchool,
-		app.PaymentVoucher, app.PaymentCash, app.PaymentDeferred, app.PaymentRetake} {
+		app.PaymentVoucher, app.PaymentCash, app.PaymentDeferred, app.PaymentLater, app.PaymentRetake} {
 		keys[paymentKey(p)] = true
+		if p.Settled() {
+			keys["steps.payment."+string(p)] = true // how the step bar says it was settled
+		}
 	}
 	for _, side := range []app.CardSide{app.CardFront, app.CardBack} {
 		keys["card.title_"+string(side)] = true

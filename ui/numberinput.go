@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"errors"
-	"unicode/utf8"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -89,18 +86,7 @@ func (n *numberInput) notify() {
 func (n *numberInput) onKey(key string) {
 	n.k.touch()
 	n.problem = ""
-	switch key {
-	case keyBackspace:
-		if n.number != "" {
-			n.number = n.number[:len(n.number)-1]
-		}
-	case keyClear:
-		n.number = ""
-	default:
-		if utf8.RuneCountInString(n.number) < maxNumberLen {
-			n.number += key
-		}
-	}
+	n.number = typeKey(n.number, key, maxNumberLen, nil)
 	n.refreshDisplay()
 	n.notify()
 }
@@ -129,10 +115,10 @@ func (n *numberInput) refreshDisplay() {
 
 // problemKey maps a validation error to the translation key of its message.
 func problemKey(err error) string {
-	keys := []struct {
-		err error
-		key string
-	}{
+	if err == nil {
+		return ""
+	}
+	return keyOf(err, []errKey{
 		{app.ErrIDEmpty, "problem.id_empty"},
 		{app.ErrIDLength, "problem.id_length"},
 		{app.ErrIDFormat, "problem.id_format"},
@@ -142,14 +128,5 @@ func problemKey(err error) string {
 		{app.ErrNameEmpty, "problem.name_empty"},
 		{app.ErrNameLong, "problem.name_long"},
 		{app.ErrNameChars, "problem.name_chars"},
-	}
-	if err == nil {
-		return ""
-	}
-	for _, k := range keys {
-		if errors.Is(err, k.err) {
-			return k.key
-		}
-	}
-	return "problem.unknown"
+	}, "problem.unknown")
 }

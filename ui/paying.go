@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -279,18 +278,7 @@ func (s *payingScreen) onScanAgain() {
 func (s *payingScreen) onVoucherKey(key string) {
 	s.k.touch()
 	s.voucherErr = ""
-	switch key {
-	case keyBackspace:
-		if s.voucher != "" {
-			s.voucher = s.voucher[:len(s.voucher)-1]
-		}
-	case keyClear:
-		s.voucher = ""
-	default:
-		if len(s.voucher) < api.VoucherLen {
-			s.voucher += key
-		}
-	}
+	s.voucher = typeKey(s.voucher, key, api.VoucherLen, nil)
 	s.showVoucher()
 }
 
@@ -310,20 +298,12 @@ func (s *payingScreen) onRedeem() {
 
 // voucherProblem is the translation key of why a voucher was refused.
 func voucherProblem(err error) string {
-	for _, p := range []struct {
-		err error
-		key string
-	}{
+	return keyOf(err, []errKey{
 		{api.ErrVoucherFormat, "voucher.format"},
 		{app.ErrVoucherUnknown, "voucher.unknown"},
 		{app.ErrVoucherExpired, "voucher.expired"},
 		{app.ErrVoucherUsed, "voucher.used"},
 		{app.ErrVoucherSchool, "voucher.school"},
 		{app.ErrVoucherAmount, "voucher.amount"},
-	} {
-		if errors.Is(err, p.err) {
-			return p.key
-		}
-	}
-	return "voucher.failed"
+	}, "voucher.failed")
 }

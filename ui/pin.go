@@ -16,6 +16,9 @@ import (
 	"gradphoto/app"
 )
 
+// maxPINLen is the longest operator PIN.
+const maxPINLen = 12
+
 // pinDialog asks the assistant for the operator PIN on a digit keypad
 // (shown as dots) and runs an action with it; a wrong PIN is told, and so
 // is the wait after several.
@@ -49,18 +52,7 @@ func (k *shell) askPIN(title string, act func(ctx context.Context, pin string) e
 
 func (d *pinDialog) onKey(key string) {
 	d.k.touch()
-	switch key {
-	case keyBackspace:
-		if d.pin != "" {
-			d.pin = d.pin[:len(d.pin)-1]
-		}
-	case keyClear:
-		d.pin = ""
-	default:
-		if len(d.pin) < 12 && key >= "0" && key <= "9" {
-			d.pin += key
-		}
-	}
+	d.pin = typeKey(d.pin, key, maxPINLen, func(k string) bool { return k >= "0" && k <= "9" })
 	d.dots.Text, d.dots.Color, d.dots.TextSize = strings.Repeat("●", len(d.pin)), colForeground, 36
 	if d.pin == "" {
 		d.dots.Text, d.dots.Color, d.dots.TextSize = lang.L("pin.placeholder"), colMuted, 30
