@@ -584,3 +584,27 @@ func TestPaidInCash(t *testing.T) {
 		t.Errorf("audit: %d wrong PINs, %d cash payments; want 3 and 1", wrong, cash)
 	}
 }
+
+// A kiosk that has never had a catalog and cannot reach its server still
+// lets a graduate on: the degree photo, to be paid later from a phone.
+func TestNoCatalogPayLater(t *testing.T) {
+	offline, err := remote.New(remote.Config{URL: "http://127.0.0.1:1", Token: "t", Retries: -1, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newPayRig(t, offline)
+	r.k.cfg.PayLater = payLaterURL(store.ServerConfig{URL: "http://127.0.0.1:1", DeviceID: "d", Token: "t"})
+	l := payLoop(t, r)
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the offer to pay later", 10*time.Second, func() bool { return r.k.services.later != nil })
+	l.run(func() {
+		if !strings.Contains(r.texts(), "连不上收费服务器") {
+			t.Errorf("services screen offline:\n%s", r.texts())
+		}
+		test.Tap(r.k.services.later)
+		r.wantStep(t, app.StepCapture)
+	})
+	if s := r.k.svc.Session(); s.Payment != app.PaymentLater || len(s.Services) != 1 || s.Services[0] != app.ServiceDegreePhoto {
+		t.Errorf("payment %q services %v", s.Payment, s.Services)
+	}
+}

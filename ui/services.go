@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gradphoto/api"
+	"gradphoto/app"
 )
 
 // servicesScreen is the catalog: each service with its price, the required
@@ -27,7 +28,7 @@ type servicesScreen struct {
 	chosen  map[string]bool    // by service code
 	rows    map[string]*tapRow // the catalog's rows, by service code (tests tap them)
 
-	pay, retry *widget.Button
+	pay, retry, later *widget.Button
 }
 
 func newServicesScreen(k *shell) *servicesScreen {
@@ -45,8 +46,14 @@ func (s *servicesScreen) content() fyne.CanvasObject {
 			paragraph(lang.L("services.loading")))
 	case s.failed:
 		s.retry = touchButton(lang.L("services.retry"), true, s.onRetry)
-		return container.NewBorder(top, buttonRow([]fyne.CanvasObject{back}, s.retry), nil, nil,
-			card(paragraph(lang.L("services.offline"))))
+		right, msg := []fyne.CanvasObject{s.retry}, "services.offline"
+		if s.k.cfg.PayLater != nil { // never any catalog here yet: the degree photo, paid later
+			s.retry.Importance = widget.MediumImportance
+			s.later = touchButton(lang.L("paying.later"), true, s.onLater)
+			right, msg = append(right, s.later), "services.offline_later"
+		}
+		return container.NewBorder(top, buttonRow([]fyne.CanvasObject{back}, right...), nil, nil,
+			card(paragraph(lang.L(msg))))
 	}
 	list := container.NewVBox()
 	s.rows = map[string]*tapRow{}
@@ -137,6 +144,17 @@ func (s *servicesScreen) onChoose(code string, on bool) {
 	s.k.touch()
 	s.chosen[code] = on
 	s.k.show() // the total
+}
+
+// onLater goes on with the degree photo, to be paid later from a phone:
+// the kiosk has never had a catalog and cannot reach the server.
+func (s *servicesScreen) onLater() {
+	s.k.act(func(ctx context.Context) error {
+		if err := s.k.svc.ChooseServices(ctx, []string{app.ServiceDegreePhoto}); err != nil {
+			return err
+		}
+		return s.k.svc.PayLater(ctx)
+	})
 }
 
 func (s *servicesScreen) onRetry() {
