@@ -505,7 +505,7 @@ func TestPayLaterOffline(t *testing.T) {
 	if rec, _ := r.st.FindStatus(ctx, sess.Identity.Number); rec.Status != app.StatusInReview {
 		t.Errorf("after paying the kiosk says %s, want in review", rec.Status)
 	}
-	l.run(func() { test.Tap(r.k.submitted.done) })
+	// the receipt closed by itself meanwhile (fastPolls' quick countdown), or closes at the end
 }
 
 // "Paid in cash" is the assistant's, behind the operator PIN: a wrong PIN

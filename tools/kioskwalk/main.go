@@ -28,7 +28,8 @@ import (
 )
 
 // step waits until the screen shows want (or the step's timeout passes),
-// saves the screenshot as name, then taps tap ("" taps nothing).
+// saves the screenshot as name, then taps tap ("" taps nothing; payOnPhone
+// reads the QR code on the screen and pays it, as the graduate's phone).
 type step struct {
 	name, want, tap string
 	within          time.Duration
@@ -63,12 +64,36 @@ var walks = map[string][]step{
 	},
 }
 
+// payOnPhone is the tap of the payment step: the phone, not the screen.
+const payOnPhone = "<phone pays>"
+
+// paid inserts the Service and Payment screens after "是我本人" into a
+// walk: the kiosk is enrolled with a server that takes payment (sandbox).
+func paid(lang string, steps []step) []step {
+	extra := map[string][]step{
+		"zh-CN": {{"services", "选择服务", "去缴费", 30 * time.Second}, {"payment", "扫码缴费", payOnPhone, 30 * time.Second}},
+		"en":    {{"services", "Choose your services", "Go to payment", 30 * time.Second}, {"payment", "Pay by QR code", payOnPhone, 30 * time.Second}},
+	}[lang]
+	var out []step
+	for _, s := range steps {
+		out = append(out, s)
+		if s.name == "eligibility" {
+			out = append(out, extra...)
+		}
+	}
+	return out
+}
+
 func main() {
 	lang := flag.String("lang", "zh-CN", "the kiosk's language: zh-CN or en")
 	out := flag.String("out", "/tmp/gradphoto-walk", "folder for the screenshots")
 	flag.BoolVar(&keepAll, "keep", false, "keep every screenshot taken while waiting, not only each step's last")
+	pay := flag.Bool("pay", false, "the kiosk takes payment: walk the Service and Payment screens, pay the QR code as a phone")
 	flag.Parse()
 	steps, ok := walks[*lang]
+	if *pay {
+		steps = paid(*lang, steps)
+	}
 	if !ok {
 		fmt.Fprintf(os.Stderr, "kioskwalk: no walk in %q\n", *lang)
 		os.Exit(2)
@@ -91,6 +116,13 @@ func main() {
 		}
 		fmt.Printf("%-15s %5.1f s  %s\n", s.name, time.Since(start).Seconds(), shot)
 		if s.tap == "" {
+			continue
+		}
+		if s.tap == payOnPhone {
+			if err := payQR(shot); err != nil {
+				fmt.Fprintf(os.Stderr, "kioskwalk: %s (%s): %v\n", s.name, shot, err)
+				os.Exit(1)
+			}
 			continue
 		}
 		at, ok := findTap(words, s.tap)
