@@ -485,14 +485,19 @@ func (svc *Service) Back(ctx context.Context) error {
 }
 
 // Reset ends the session wherever it is, with a reason (EndTimeout, EndCancel…).
-// An open order is closed first, so nobody can pay for a session that ended.
+// An open order is closed first, so nobody can pay for a session that ended;
+// one found paid at that moment is written to the audit log for a refund.
 func (svc *Service) Reset(ctx context.Context, reason string) error {
-	if _, err := svc.closeOrder(ctx); err != nil {
+	o, err := svc.closeOrder(ctx)
+	if err != nil {
 		log.Printf("app: reset: close order: %v", err) // it expires by itself
 	}
 	svc.mu.Lock()
 	s := svc.m.Reset()
 	svc.mu.Unlock()
+	if o.Status == api.OrderPaid { // paid just as the session ended: the assistant refunds it
+		_ = svc.audit(ctx, "payment.paid_session_ended", "order="+o.ID)
+	}
 	if s.ID != "" && reason == EndTimeout {
 		_ = svc.audit(ctx, "session.timeout", s.Step.String())
 	}

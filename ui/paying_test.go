@@ -608,3 +608,38 @@ func TestNoCatalogPayLater(t *testing.T) {
 		t.Errorf("payment %q services %v", s.Payment, s.Services)
 	}
 }
+
+// Paid in the very moment the session ends (the graduate cancels, or walks
+// away, just as the phone pays): the money is not lost silently — the
+// audit log names the order for a refund.
+func TestPaidAsSessionEnds(t *testing.T) {
+	oldTick, oldPoll := countdownTick, pollEvery
+	countdownTick, pollEvery = 20*time.Millisecond, time.Hour // the screen never hears of the payment
+	t.Cleanup(func() { countdownTick, pollEvery = oldTick, oldPoll })
+	ctx := context.Background()
+	_, pay, _ := payServer(t, server.Config{})
+	r := newPayRig(t, pay)
+	l := payLoop(t, r)
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
+	l.run(func() { test.Tap(r.k.services.pay) })
+	l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+	o := r.k.paying.order
+	resp, err := http.PostForm(o.QR, url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	l.run(func() { r.k.onHome() })
+	entries, err := r.st.AuditLog(ctx, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		found = found || e.Action == "payment.paid_session_ended" && strings.Contains(e.Detail, o.ID)
+	}
+	if !found {
+		t.Errorf("no audit entry for the order paid as the session ended: %+v", entries)
+	}
+}
