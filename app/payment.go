@@ -97,6 +97,11 @@ func (svc *Service) openOrder(ctx context.Context) (api.Order, error) {
 	if err != nil {
 		return api.Order{}, err
 	}
+	for _, o := range orders { // paid, but the kiosk stopped before the session said so
+		if o.Status == api.OrderPaid {
+			return o, svc.recordOrder(ctx, s.ID, o)
+		}
+	}
 	if n := len(orders); n > 0 && orders[n-1].Status == api.OrderPending {
 		o, err := svc.d.Payments.Order(ctx, orders[n-1].ID)
 		if err != nil {

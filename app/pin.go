@@ -115,8 +115,15 @@ func (svc *Service) PaidInCash(ctx context.Context, pin string) error {
 	if err != nil {
 		return fmt.Errorf("app: paid in cash: %w", err)
 	}
+	due, err := svc.amountDue(ctx, s.Services)
+	if err != nil {
+		return fmt.Errorf("app: paid in cash: %w", err)
+	}
 	if o, err := svc.closeOrder(ctx); err != nil || o.Status == api.OrderPaid {
-		return err
+		if err != nil {
+			return fmt.Errorf("app: paid in cash: close order: %w", err)
+		}
+		return nil
 	}
 	if err := svc.do(ctx, "paid in cash", func(m *Machine) error { return m.SettlePayment(PaymentCash, "cash") }); err != nil {
 		return err
@@ -124,5 +131,5 @@ func (svc *Service) PaidInCash(ctx context.Context, pin string) error {
 	if svc.d.Audit == nil {
 		return nil
 	}
-	return svc.d.Audit.Audit(ctx, "operator", "payment.cash", fmt.Sprintf("session=%s amount_fen=%d", s.ID, svc.total(s.Services)))
+	return svc.d.Audit.Audit(ctx, "operator", "payment.cash", fmt.Sprintf("session=%s amount_fen=%d", s.ID, due))
 }

@@ -170,6 +170,7 @@ func (svc *Service) SubmitIdentity(ctx context.Context, doc DocType, number, nam
 		return EligibilityUnknown, fmt.Errorf("app: submit identity: %w", err)
 	}
 	var out Eligibility
+	var drop string // the session whose card images were for another number or document
 	err = svc.do(ctx, "submit identity", func(m *Machine) error {
 		// SetIdentity is legal at Status too: refuse first, so a wrong
 		// step leaves the session as it was.
@@ -181,10 +182,7 @@ func (svc *Service) SubmitIdentity(ctx context.Context, doc DocType, number, nam
 			return err
 		}
 		if had && len(m.s.Cards) == 0 {
-			// card images read for another number or document go now
-			if err := svc.d.Captures.DropDocuments(ctx, m.s.ID); err != nil {
-				return err
-			}
+			drop = m.s.ID
 		}
 		if err := m.SubmitIdentity(); err != nil {
 			return err
@@ -192,6 +190,12 @@ func (svc *Service) SubmitIdentity(ctx context.Context, doc DocType, number, nam
 		out, err = m.SetEligibility(entry, prior)
 		return err
 	})
+	if err == nil && drop != "" {
+		// once the session no longer names them: the card images go
+		if err := svc.d.Captures.DropDocuments(ctx, drop); err != nil {
+			return out, fmt.Errorf("app: submit identity: %w", err)
+		}
+	}
 	return out, err
 }
 

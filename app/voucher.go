@@ -63,7 +63,12 @@ func (svc *Service) redeemVoucher(ctx context.Context, code string) error {
 		return ErrVoucherUsed
 	case v.School != "" && s.Roster != nil && v.School != s.Roster.School:
 		return ErrVoucherSchool
-	case v.AmountFen < svc.total(s.Services):
+	}
+	due, err := svc.amountDue(ctx, s.Services)
+	if err != nil {
+		return err
+	}
+	if v.AmountFen < due {
 		return ErrVoucherAmount
 	}
 	if o, err := svc.closeOrder(ctx); err != nil || o.Status == api.OrderPaid {
@@ -72,17 +77,34 @@ func (svc *Service) redeemVoucher(ctx context.Context, code string) error {
 	return svc.do(ctx, "redeem voucher", func(m *Machine) error { return m.SettlePayment(PaymentVoucher, v.Hash) })
 }
 
-// total is the price of the chosen services in the last catalog.
-func (svc *Service) total(codes []string) int64 {
+// ErrAmountUnknown: the price of the chosen services is not known here
+// (no catalog kept, a service it does not list).
+var ErrAmountUnknown = errors.New("the amount due is not known")
+
+// amountDue is the price of the chosen services: from the catalog of this
+// run, else the one kept for offline days (a resumed session never showed
+// the Service screen).
+func (svc *Service) amountDue(ctx context.Context, codes []string) (int64, error) {
 	svc.mu.Lock()
-	defer svc.mu.Unlock()
+	c := svc.catalog
+	svc.mu.Unlock()
+	if len(c.Services) == 0 && svc.d.Catalogs != nil {
+		c, _ = svc.d.Catalogs.CachedCatalog(ctx)
+	}
 	var sum int64
-	for _, c := range svc.catalog.Services {
-		for _, chosen := range codes {
-			if c.Code == chosen {
-				sum += c.PriceFen
+	for _, chosen := range codes {
+		found := false
+		for _, svc := range c.Services {
+			if svc.Code == chosen {
+				sum, found = sum+svc.PriceFen, true
 			}
 		}
+		if !found {
+			return 0, fmt.Errorf("%w: %q", ErrAmountUnknown, chosen)
+		}
 	}
-	return sum
+	if len(codes) == 0 {
+		return 0, ErrAmountUnknown
+	}
+	return sum, nil
 }

@@ -245,6 +245,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitUsage
 	}
+	if *provider == "sandbox" {
+		log.Warn("payments are the sandbox: anyone can pay an order with one tap and no money moves; use --payment wechat for real fees")
+	}
 	srv, err := New(Config{Store: db, Log: log, Secure: *cert != "", Payment: pay, OrderTTL: *ttl, PublicURL: *public})
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)

@@ -91,3 +91,24 @@ func TestPayLater(t *testing.T) {
 		t.Errorf("paid before it arrived: %s, want in review", state.Status)
 	}
 }
+
+// A session whose order was already paid (at the kiosk) gets no second
+// order from its pay-later address: the page says paid.
+func TestPayLaterAfterPaid(t *testing.T) {
+	r := newRig(t)
+	token := r.enrol("")
+	d, err := r.db.DeviceByToken(context.Background(), storage.Hash(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := newUUID()
+	_, o, _ := r.order(token, session+"/1", api.OrderRequest{SessionID: session, Services: []string{"degree_photo"}})
+	r.browse("POST", o.QR, url.Values{})
+	st, body := r.browse("GET", r.srv.URL+api.PayLaterPath(storage.Hash(token), d.ID, session, []string{"degree_photo"}), nil)
+	if st != 200 || !strings.Contains(body, "已支付") {
+		t.Errorf("pay-later page of a paid session: %d\n%s", st, body)
+	}
+	if n, _ := r.db.SessionOrderCount(context.Background(), session); n != 1 {
+		t.Errorf("%d orders for the session, want 1", n)
+	}
+}

@@ -139,6 +139,10 @@ func (s *Server) handlePayLater(w http.ResponseWriter, r *http.Request) {
 // laterOrder is the pay-later order of a kiosk session: its paid or open
 // one, else the next (keys later/SESSION/1, /2… as earlier ones expire).
 func (s *Server) laterOrder(r *http.Request, device, session string, services []string, amount int64) (storage.Order, error) {
+	paid, err := s.store.PaidSessionOrder(r.Context(), device, session)
+	if err == nil || !errors.Is(err, storage.ErrNotFound) {
+		return paid, err // paid already (at the kiosk, or on this page before): never twice
+	}
 	for n := 1; n <= 50; n++ {
 		o, _, err := s.store.CreateOrder(r.Context(), storage.Order{ID: newID(), DeviceID: device,
 			IdemKey: fmt.Sprintf("later/%s/%d", session, n), SessionID: session, Services: services,

@@ -43,6 +43,7 @@ type Store interface {
 	VoucherBook(ctx context.Context, school, since string, limit int) ([]api.Voucher, string, bool, error)
 	UseVoucher(ctx context.Context, hash, submission string, at time.Time) error
 	DeviceTokenHash(ctx context.Context, id string) ([]byte, error)
+	PaidSessionOrder(ctx context.Context, deviceID, sessionID string) (storage.Order, error)
 
 	Submission(ctx context.Context, id string) (storage.Submission, error)
 	SubmissionByToken(ctx context.Context, tokenHash []byte) (storage.Submission, error)

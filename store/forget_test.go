@@ -152,3 +152,19 @@ func TestResumableSession(t *testing.T) {
 		t.Errorf("the kept session is gone: %v", err)
 	}
 }
+
+// The voucher book's key is pinned at first sight: a book signed with
+// another key is refused.
+func TestVoucherKeyPinned(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	if err := s.SaveVouchers(ctx, "key-A", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveVouchers(ctx, "key-A", nil); err != nil {
+		t.Errorf("the same key again: %v", err)
+	}
+	if err := s.SaveVouchers(ctx, "key-B", nil); !errors.Is(err, ErrVoucherKey) {
+		t.Errorf("another key: %v, want ErrVoucherKey", err)
+	}
+}

@@ -4,11 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"gradphoto/api"
 	"gradphoto/app"
 )
+
+// ErrVoucherKey: the voucher book came signed with another key than the
+// one this kiosk first saw.
+var ErrVoucherKey = errors.New("voucher key changed")
 
 // Settings of the voucher book.
 const (
@@ -20,6 +25,14 @@ const (
 // it (a voucher already held keeps whether it was used).
 func (s *Store) SaveVouchers(ctx context.Context, key string, vs []api.Voucher) error {
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var pinned string
+		err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", SettingVoucherKey).Scan(&pinned)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if pinned != "" && pinned != key { // the first key seen is kept: a changed one is not believed
+			return fmt.Errorf("the server's voucher key changed: %w", ErrVoucherKey)
+		}
 		for _, v := range vs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO vouchers (hash, school, amount_fen, expires_at, sig)
 				VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET school = excluded.school,

@@ -156,6 +156,9 @@ func (s *payingScreen) onTick(c *clock) {
 	if s.clock != c || s.opening || s.failed || s.order.Status != api.OrderPending {
 		return
 	}
+	if time.Now().Before(s.order.ExpiresAt) {
+		s.k.idle.Touch() // the graduate is paying on a phone, not touching the screen
+	}
 	s.showLeft()
 	if s.polling || time.Since(s.lastPoll) < pollEvery {
 		return
@@ -179,8 +182,14 @@ func (s *payingScreen) poll() {
 			}
 			if err != nil {
 				log.Print(err)
-				s.unsteady = true
-				s.k.show()
+				if !s.unsteady {
+					s.unsteady = true
+					s.k.show()
+				}
+				return
+			}
+			if !s.unsteady && o.ID == s.order.ID && o.Status == s.order.Status {
+				s.order = o // nothing to show anew
 				return
 			}
 			s.unsteady = false

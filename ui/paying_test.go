@@ -643,3 +643,47 @@ func TestPaidAsSessionEnds(t *testing.T) {
 		t.Errorf("no audit entry for the order paid as the session ended: %+v", entries)
 	}
 }
+
+// The kiosk stopped after it kept the paid order but before the session
+// said so: restarted, it settles the session with that order — no second
+// QR code, no second charge.
+func TestResumeFindsPaidOrder(t *testing.T) {
+	fastPolls(t)
+	ctx := context.Background()
+	_, pay, db := payServer(t, server.Config{})
+	r := newPayRig(t, pay)
+	l := payLoop(t, r)
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
+	l.run(func() { test.Tap(r.k.services.pay) })
+	l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+	var sess app.Session
+	var qr string
+	l.run(func() { sess, qr = r.k.svc.Session(), r.k.paying.order.QR; r.k.leaveCurrent() }) // the kiosk stops
+	resp, err := http.PostForm(qr, url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	paid, err := pay.Order(ctx, sess.OrderRef)
+	if err != nil || paid.Status != api.OrderPaid {
+		t.Fatalf("the order: %+v %v", paid, err)
+	}
+	if err := r.st.SaveOrder(ctx, sess.ID, paid); err != nil { // the first of the two writes
+		t.Fatal(err)
+	}
+	svc := newPayingService(r.st, app.Policy{}, pay) // restarted
+	if !svc.Resume(sess) {
+		t.Fatal("not resumed")
+	}
+	o, err := svc.OpenOrder(ctx)
+	if err != nil || o.ID != paid.ID {
+		t.Fatalf("after the restart: order %s (%v), want the paid %s", o.ID, err, paid.ID)
+	}
+	if s := svc.Session(); s.Step != app.StepCapture || s.Payment != app.PaymentPaid {
+		t.Errorf("session at %s, payment %q", s.Step, s.Payment)
+	}
+	if n, _ := db.SessionOrderCount(ctx, sess.ID); n != 1 {
+		t.Errorf("%d orders on the server, want 1", n)
+	}
+}

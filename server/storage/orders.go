@@ -216,6 +216,17 @@ func releasePaidLater(ctx context.Context, tx *sql.Tx, deviceID, sessionID, now 
 	return nil
 }
 
+// PaidSessionOrder is a kiosk session's paid order, if it has one
+// (ErrNotFound otherwise).
+func (db *DB) PaidSessionOrder(ctx context.Context, deviceID, sessionID string) (Order, error) {
+	o, err := scanOrder(db.r.QueryRowContext(ctx, "SELECT "+orderColumns+
+		" FROM orders WHERE device_id = ? AND session_id = ? AND status = ? LIMIT 1", deviceID, sessionID, api.OrderPaid))
+	if err != nil {
+		return Order{}, fmt.Errorf("storage: paid order of %s: %w", sessionID, err)
+	}
+	return o, nil
+}
+
 // SessionOrderCount counts the orders made for a kiosk session.
 func (db *DB) SessionOrderCount(ctx context.Context, sessionID string) (int, error) {
 	var n int
