@@ -500,7 +500,7 @@ func (svc *Service) Reset(ctx context.Context, reason string) error {
 	s := svc.m.Reset()
 	svc.mu.Unlock()
 	if o.Status == api.OrderPaid { // paid just as the session ended: the assistant refunds it
-		_ = svc.audit(ctx, "payment.paid_session_ended", "order="+o.ID)
+		_ = svc.audit(ctx, "order.paid_session_ended", "order="+o.ID)
 	}
 	if s.ID != "" && reason == EndTimeout {
 		_ = svc.audit(ctx, "session.timeout", s.Step.String())

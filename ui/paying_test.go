@@ -637,7 +637,7 @@ func TestPaidAsSessionEnds(t *testing.T) {
 	}
 	found := false
 	for _, e := range entries {
-		found = found || e.Action == "payment.paid_session_ended" && strings.Contains(e.Detail, o.ID)
+		found = found || e.Action == "order.paid_session_ended" && strings.Contains(e.Detail, o.ID)
 	}
 	if !found {
 		t.Errorf("no audit entry for the order paid as the session ended: %+v", entries)
