@@ -95,7 +95,7 @@ func (svc *Service) CheckPIN(ctx context.Context, pin string) error {
 	if err != nil {
 		return fmt.Errorf("app: check PIN: %w", err)
 	}
-	svc.pins.result(ok, now)
+	svc.pins.result(ok, svc.d.Now()) // the wait counts from the answer, however long the hash took
 	if !ok {
 		_ = svc.audit(ctx, "operator.pin_wrong", "")
 		return ErrPINWrong

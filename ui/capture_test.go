@@ -31,7 +31,11 @@ func startUILoop(t *testing.T) *uiLoop {
 	go func() {
 		defer close(done)
 		for f := range l.ch {
-			f()
+			// each on its own goroutine, one at a time: a t.Fatal inside
+			// ends that goroutine, not the loop (a hang until the timeout)
+			fin := make(chan struct{})
+			go func() { defer close(fin); f() }()
+			<-fin
 		}
 	}()
 	old := uiDo
@@ -47,7 +51,7 @@ func startUILoop(t *testing.T) *uiLoop {
 // run does f on the UI loop and waits for it.
 func (l *uiLoop) run(f func()) {
 	done := make(chan struct{})
-	l.ch <- func() { f(); close(done) }
+	l.ch <- func() { defer close(done); f() }
 	<-done
 }
 
