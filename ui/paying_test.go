@@ -127,6 +127,22 @@ func (r *rig) walkToServicesAs(t *testing.T, number string) {
 	r.wantStep(t, app.StepService)
 }
 
+// toPayment takes the demo graduate to the Payment screen: the catalog
+// shown, "go to payment" tapped.
+func (l *uiLoop) toPayment(t *testing.T, r *rig) {
+	t.Helper()
+	l.run(func() { r.walkToServices(t) })
+	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
+	l.run(func() { test.Tap(r.k.services.pay) })
+}
+
+// toQR is toPayment until the order's QR code shows.
+func (l *uiLoop) toQR(t *testing.T, r *rig) {
+	t.Helper()
+	l.toPayment(t, r)
+	l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+}
+
 // decodeQR reads the QR code on the window's rendered picture.
 func decodeQR(t *testing.T, img image.Image) string {
 	t.Helper()
@@ -445,9 +461,7 @@ func TestPayLaterOffline(t *testing.T) {
 	cfg := r.k.cfg
 	r.k = newShell(r.win, newPayingService(r.st, app.Policy{}, link), nil, cfg)
 	l := payLoop(t, r)
-	l.run(func() { r.walkToServices(t) })
-	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
-	l.run(func() { test.Tap(r.k.services.pay) })
+	l.toPayment(t, r)
 	l.until(t, "the offer to pay later", 10*time.Second, func() bool { return r.k.paying.later != nil })
 	l.run(func() {
 		if !strings.Contains(r.texts(), "回执上会有支付二维码") {
@@ -521,10 +535,7 @@ func TestPaidInCash(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := payLoop(t, r)
-	l.run(func() { r.walkToServices(t) })
-	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
-	l.run(func() { test.Tap(r.k.services.pay) })
-	l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+	l.toQR(t, r)
 	order := r.k.paying.order
 	typePIN := func(d *pinDialog, pin string) {
 		for _, c := range pin {
@@ -620,10 +631,7 @@ func TestPaidAsSessionEnds(t *testing.T) {
 	_, pay, _ := payServer(t, server.Config{})
 	r := newPayRig(t, pay)
 	l := payLoop(t, r)
-	l.run(func() { r.walkToServices(t) })
-	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
-	l.run(func() { test.Tap(r.k.services.pay) })
-	l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+	l.toQR(t, r)
 	o := r.k.paying.order
 	resp, err := http.PostForm(o.QR, url.Values{})
 	if err != nil {
@@ -653,10 +661,7 @@ func TestResumeFindsPaidOrder(t *testing.T) {
 	_, pay, db := payServer(t, server.Config{})
 	r := newPayRig(t, pay)
 	l := payLoop(t, r)
-	l.run(func() { r.walkToServices(t) })
-	l.until(t, "the catalog", 5*time.Second, func() bool { return len(r.k.services.catalog.Services) > 0 })
-	l.run(func() { test.Tap(r.k.services.pay) })
-	l.until(t, "the QR code", 5*time.Second, func() bool { return r.k.paying.order.QR != "" })
+	l.toQR(t, r)
 	var sess app.Session
 	var qr string
 	l.run(func() { sess, qr = r.k.svc.Session(), r.k.paying.order.QR; r.k.leaveCurrent() }) // the kiosk stops
