@@ -116,15 +116,7 @@ func (s *Server) prepay(r *http.Request, o storage.Order) (storage.Order, error)
 }
 
 // describe names what is paid for, in Chinese (the payer's app shows it).
-func (s *Server) describe(codes []string) string {
-	var names []string
-	for _, c := range codes {
-		if svc, ok := s.service(c); ok {
-			names = append(names, svc.Name[langZH])
-		}
-	}
-	return strings.Join(names, "、")
-}
+func (s *Server) describe(codes []string) string { return s.itemNames(codes, langZH, "、") }
 
 // publicURL is the address phones reach the server at: the configured
 // one, else the one the kiosk used.

@@ -42,7 +42,7 @@ func (s *Server) handlePayPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Found, data.Action = true, api.PathPayPage+o.ID
 	data.Amount, data.Until = yuan(o.AmountFen), o.ExpiresAt.Local().Format("15:04")
-	data.Items = s.itemNames(o.Services, lang)
+	data.Items = s.itemNames(o.Services, lang, " · ")
 	data.State = o.Status
 	if payable(o) {
 		data.State = "open"
@@ -81,15 +81,15 @@ func payable(o storage.Order) bool {
 	return o.Status == api.OrderPending && time.Now().Before(o.ExpiresAt)
 }
 
-// itemNames are the services' names in lang, joined.
-func (s *Server) itemNames(codes []string, lang string) string {
+// itemNames are the services' names in lang, joined with sep.
+func (s *Server) itemNames(codes []string, lang, sep string) string {
 	var names []string
 	for _, c := range codes {
 		if svc, ok := s.service(c); ok {
 			names = append(names, svc.Name[lang])
 		}
 	}
-	return strings.Join(names, " · ")
+	return strings.Join(names, sep)
 }
 
 // yuan writes fen as ¥12.50.
@@ -128,7 +128,7 @@ func (s *Server) handlePayLater(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, api.PathPayPage+o.ID, http.StatusSeeOther)
 		return
 	}
-	data.Found, data.Amount, data.Items = true, yuan(o.AmountFen), s.itemNames(o.Services, lang)
+	data.Found, data.Amount, data.Items = true, yuan(o.AmountFen), s.itemNames(o.Services, lang, " · ")
 	data.State, data.Link = "link", template.URL(o.QR) // the provider's, from its signed answer
 	if o.Status == api.OrderPaid {
 		data.State = api.OrderPaid

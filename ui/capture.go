@@ -138,25 +138,36 @@ func (s *captureScreen) onState(st capture.FaceState) {
 func (s *captureScreen) onCancel() {
 	s.k.touch()
 	s.leave()
-	var pop *widget.PopUp
-	stay := touchButton(lang.L("capture.cancel_stay"), true, func() {
-		pop.Hide()
-		s.k.touch()
-		s.enter()
-	})
-	leave := touchButton(lang.L("capture.cancel_leave"), false, func() {
-		pop.Hide()
-		s.k.onHome()
-	})
-	s.cancelDialog = &cancelDialog{stay: stay, leave: leave}
-	pop = widget.NewModalPopUp(card(container.NewVBox(heading(lang.L("capture.cancel_title")),
-		atLeast(paragraph(lang.L("capture.cancel_text")), 520, 0), buttonRow([]fyne.CanvasObject{leave}, stay))),
-		s.k.win.Canvas())
-	pop.Show()
+	s.cancelDialog = s.k.askCancel("capture", s.enter)
 }
 
 // cancelDialog holds the cancel dialog's buttons (tests tap them).
 type cancelDialog struct{ stay, leave *widget.Button }
+
+// askCancel asks whether to end the session, in the words of the
+// translation keys PREFIX.cancel_title, _text, _stay and _leave: "stay"
+// runs stay (nil: nothing more), "leave" goes back to Welcome.
+func (k *shell) askCancel(prefix string, stay func()) *cancelDialog {
+	var pop *widget.PopUp
+	d := &cancelDialog{
+		stay: touchButton(lang.L(prefix+".cancel_stay"), true, func() {
+			pop.Hide()
+			k.touch()
+			if stay != nil {
+				stay()
+			}
+		}),
+		leave: touchButton(lang.L(prefix+".cancel_leave"), false, func() {
+			pop.Hide()
+			k.onHome()
+		}),
+	}
+	pop = widget.NewModalPopUp(card(container.NewVBox(heading(lang.L(prefix+".cancel_title")),
+		atLeast(paragraph(lang.L(prefix+".cancel_text")), 520, 0), buttonRow([]fyne.CanvasObject{d.leave}, d.stay))),
+		k.win.Canvas())
+	pop.Show()
+	return d
+}
 
 // onShoot is the assistant's button (or the space bar): shoot now.
 func (s *captureScreen) onShoot() {

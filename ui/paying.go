@@ -226,17 +226,7 @@ func (s *payingScreen) onRetry() {
 // onCancel asks first: someone who has just paid must not cancel by mistake.
 func (s *payingScreen) onCancel() {
 	s.k.touch()
-	var pop *widget.PopUp
-	stay := touchButton(lang.L("paying.cancel_stay"), true, func() { pop.Hide(); s.k.touch() })
-	end := touchButton(lang.L("paying.cancel_leave"), false, func() {
-		pop.Hide()
-		s.k.onHome()
-	})
-	s.cancelDialog = &cancelDialog{stay: stay, leave: end}
-	pop = widget.NewModalPopUp(card(container.NewVBox(heading(lang.L("paying.cancel_title")),
-		atLeast(paragraph(lang.L("paying.cancel_text")), 520, 0), buttonRow([]fyne.CanvasObject{end}, stay))),
-		s.k.win.Canvas())
-	pop.Show()
+	s.cancelDialog = s.k.askCancel("paying", nil)
 }
 
 // voucherContent is the voucher page: the typed code, why it was refused,
