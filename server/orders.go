@@ -191,7 +191,7 @@ func (s *Server) refreshOrder(ctx context.Context, o storage.Order) (storage.Ord
 	case err != nil:
 		return o, providerErr(err)
 	case res.Paid:
-		return s.store.PayOrder(ctx, o.ID, res.TransactionID, res.PaidAt)
+		return s.recordPaid(ctx, o, res)
 	case time.Now().Before(o.ExpiresAt):
 		return o, nil
 	}
@@ -211,13 +211,23 @@ func (s *Server) endOrder(ctx context.Context, o storage.Order, status string) (
 			return o, providerErr(qerr)
 		}
 		if res.Paid {
-			return s.store.PayOrder(ctx, o.ID, res.TransactionID, res.PaidAt)
+			return s.recordPaid(ctx, o, res)
 		}
 	}
 	if err != nil {
 		return o, providerErr(err)
 	}
 	return s.store.EndOrder(ctx, o.ID, status)
+}
+
+// recordPaid records the provider's payment of an order — only of its
+// whole amount: another sum is logged and leaves the order as it was.
+func (s *Server) recordPaid(ctx context.Context, o storage.Order, res payment.Result) (storage.Order, error) {
+	if err := res.Check(o.AmountFen); err != nil {
+		s.log.Error("payment not recorded", "order", o.ID, "transaction", res.TransactionID, "err", err)
+		return o, providerErr(err)
+	}
+	return s.store.PayOrder(ctx, o.ID, res.TransactionID, res.PaidAt)
 }
 
 // providerFailed answers a failure of the payment provider (502) or of
@@ -248,7 +258,14 @@ func (s *Server) handlePayNotify(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	o, err := s.store.PayOrder(r.Context(), n.OrderID, n.Result.TransactionID, n.Result.PaidAt)
+	o, err := s.store.Order(r.Context(), n.OrderID)
+	if err == nil {
+		o, err = s.recordPaid(r.Context(), o, n.Result)
+	}
+	if errors.Is(err, payment.ErrAmount) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"code": "FAIL", "message": "amount differs from the order"})
+		return
+	}
 	if errors.Is(err, storage.ErrNotFound) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"code": "FAIL", "message": "no such order"})
 		return

@@ -123,6 +123,38 @@ func TestWeChatQueryAndClose(t *testing.T) {
 	}
 }
 
+// A payment of another amount, or to another merchant, does not pay the
+// order: neither its notification (refused, so WeChat Pay sends it again
+// and someone looks) nor the kiosk's poll records it.
+func TestWeChatWrongPaymentNotTaken(t *testing.T) {
+	r, wx := wechatRig(t)
+	token := r.enrol("")
+	for _, c := range []struct {
+		name   string
+		amount int64
+		mch    string
+	}{{"one fen", 1, ""}, {"another merchant", 0, "1900000109"}} {
+		_, o, _ := r.order(token, "s/"+c.name, photoOnly)
+		no := payment.TradeNo(o.ID)
+		if err := wx.Pay(no); err != nil {
+			t.Fatal(err)
+		}
+		if err := wx.Misreport(no, c.amount, c.mch); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := wx.Notify(context.Background(), no, false); err != nil || st < 400 {
+			t.Errorf("%s: notification answered %d %v, want a refusal", c.name, st, err)
+		}
+		var polled api.Order
+		if st := r.call(token, "GET", api.PathOrders+"/"+o.ID, nil, &polled); polled.Status == api.OrderPaid {
+			t.Errorf("%s: poll answered %d, paid", c.name, st)
+		}
+		if got, _ := r.db.Order(context.Background(), o.ID); got.Status != api.OrderPending || got.TransactionID != "" {
+			t.Errorf("%s: the order is %s (%q) after a wrong payment", c.name, got.Status, got.TransactionID)
+		}
+	}
+}
+
 // The provider refuses to be made with missing settings, and a trade
 // number that is not one of ours is not turned into an order id.
 func TestWeChatSettingsAndTradeNumbers(t *testing.T) {

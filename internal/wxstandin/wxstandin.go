@@ -261,6 +261,25 @@ func (s *Server) Pay(tradeNo string) error {
 	return nil
 }
 
+// Misreport makes the stand-in describe an order as paid with another
+// amount (fen, when above 0) or to another merchant (when not ""), as a
+// forged or confused payment would: the merchant must not take it.
+func (s *Server) Misreport(tradeNo string, amountFen int64, mchID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[tradeNo]
+	if !ok {
+		return fmt.Errorf("wxstandin: no order %s", tradeNo)
+	}
+	if amountFen > 0 {
+		o.amount = amountFen
+	}
+	if mchID != "" {
+		o.mchID = mchID
+	}
+	return nil
+}
+
 // Notify sends the payment notification of a paid order to its notify
 // URL (forged: signed with a key that is not WeChat Pay's) and returns
 // the HTTP status the merchant answered.

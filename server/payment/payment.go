@@ -8,6 +8,7 @@ package payment
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -28,6 +29,19 @@ type Result struct {
 	Paid          bool
 	TransactionID string    // the provider's id of the payment, when paid
 	PaidAt        time.Time // when paid
+	AmountFen     int64     // what was paid, when paid
+}
+
+// ErrAmount is a payment of another amount than the order's.
+var ErrAmount = errors.New("payment: the amount paid is not the order's")
+
+// Check compares a paid result with the order's amount: a payment of
+// another sum is ErrAmount and must not be recorded as paying the order.
+func (r Result) Check(amountFen int64) error {
+	if r.Paid && r.AmountFen != amountFen {
+		return fmt.Errorf("%w: paid %d fen, the order is %d fen", ErrAmount, r.AmountFen, amountFen)
+	}
+	return nil
 }
 
 // Provider opens, queries and closes orders with a payment service.

@@ -122,7 +122,7 @@ func (w *WeChat) Query(ctx context.Context, id string) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("payment: wechat: query %s: %w", id, err)
 	}
-	return result(tx)
+	return w.result(tx)
 }
 
 // Close closes the order; ErrAlreadyPaid when WeChat Pay says it was paid.
@@ -154,16 +154,24 @@ func (w *WeChat) ParseNotify(ctx context.Context, r *http.Request) (Notice, erro
 	if err != nil {
 		return Notice{}, err
 	}
-	res, err := result(&tx)
+	res, err := w.result(&tx)
 	return Notice{OrderID: id, Result: res}, err
 }
 
-// result reads a transaction: paid when its trade state is SUCCESS.
-func result(tx *payments.Transaction) (Result, error) {
+// result reads a transaction: paid when its trade state is SUCCESS, and
+// then only to this merchant and app (another's is an error).
+func (w *WeChat) result(tx *payments.Transaction) (Result, error) {
 	if tx == nil || tx.TradeState == nil || *tx.TradeState != "SUCCESS" {
 		return Result{}, nil
 	}
-	r := Result{Paid: true, PaidAt: time.Now()}
+	if value(tx.Mchid) != w.cfg.MchID || value(tx.Appid) != w.cfg.AppID {
+		return Result{}, fmt.Errorf("payment: wechat: a payment to merchant %q app %q, not ours",
+			value(tx.Mchid), value(tx.Appid))
+	}
+	if tx.Amount == nil || tx.Amount.Total == nil {
+		return Result{}, errors.New("payment: wechat: a paid transaction without its amount")
+	}
+	r := Result{Paid: true, PaidAt: time.Now(), AmountFen: *tx.Amount.Total}
 	if tx.TransactionId != nil {
 		r.TransactionID = *tx.TransactionId
 	}
@@ -178,6 +186,14 @@ func result(tx *payments.Transaction) (Result, error) {
 		return Result{}, errors.New("payment: wechat: a paid transaction without transaction_id")
 	}
 	return r, nil
+}
+
+// value is *s, or "" for nil.
+func value(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // TradeNo is an order id as WeChat Pay's out_trade_no (6–32 letters and
