@@ -210,3 +210,13 @@ func manifest(t testing.TB, r *rig) []api.ManifestLine {
 }
 
 func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }
+
+// auditCount is how many entries of action the audit log holds.
+func (r *rig) auditCount(action string) int {
+	r.t.Helper()
+	n, err := r.db.AuditCount(context.Background(), action)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return n
+}

@@ -96,6 +96,17 @@ func (s *Server) price(codes []string) (int64, error) {
 	return sum, nil
 }
 
+// requiredServices are the codes of the catalog's required services.
+func (s *Server) requiredServices() []string {
+	var codes []string
+	for _, svc := range s.cfg.Catalog.Services {
+		if svc.Required {
+			codes = append(codes, svc.Code)
+		}
+	}
+	return codes
+}
+
 func (s *Server) service(code string) (api.Service, bool) {
 	for _, svc := range s.cfg.Catalog.Services {
 		if svc.Code == code {

@@ -181,6 +181,7 @@ type flaky struct {
 	mu       sync.Mutex
 	down     bool
 	paid     map[string]string // order id → transaction
+	amounts  map[string]int64  // order id → fen
 	prepays  int
 	closeErr error
 }
@@ -194,6 +195,10 @@ func (f *flaky) Prepay(_ context.Context, o payment.Order) (string, error) {
 		return "", errors.New("connection refused")
 	}
 	f.prepays++
+	if f.amounts == nil {
+		f.amounts = map[string]int64{}
+	}
+	f.amounts[o.ID] = o.AmountFen
 	return "weixin://wxpay/bizpayurl?pr=" + o.ID[:8], nil
 }
 
@@ -204,7 +209,7 @@ func (f *flaky) Query(_ context.Context, id string) (payment.Result, error) {
 		return payment.Result{}, errors.New("connection refused")
 	}
 	if tx, ok := f.paid[id]; ok {
-		return payment.Result{Paid: true, TransactionID: tx, PaidAt: time.Now()}, nil
+		return payment.Result{Paid: true, TransactionID: tx, PaidAt: time.Now(), AmountFen: f.amounts[id]}, nil
 	}
 	return payment.Result{}, nil
 }

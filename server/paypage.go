@@ -118,6 +118,13 @@ func (s *Server) handlePayLater(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusNotFound, lang, "pay.html", data)
 		return
 	}
+	s.showLaterOrder(w, r, lang, device, session, services, amount)
+}
+
+// showLaterOrder opens (or finds) the session's pay-later order and shows
+// it: the sandbox's pay page, or the provider's payment link.
+func (s *Server) showLaterOrder(w http.ResponseWriter, r *http.Request, lang, device, session string, services []string, amount int64) {
+	data := payPage{page: s.newPage(r, lang, "pay.title")}
 	o, err := s.laterOrder(r, device, session, services, amount)
 	if err != nil {
 		s.log.Error("pay-later order", "err", err)
@@ -134,6 +141,33 @@ func (s *Server) handlePayLater(w http.ResponseWriter, r *http.Request) {
 		data.State = api.OrderPaid
 	}
 	s.render(w, r, http.StatusOK, lang, "pay.html", data)
+}
+
+// handleStatusPay is the status page's "pay" link, for a submission that
+// waits for its payment (a voucher refused at sync; a pay-later receipt
+// whose own QR code was lost): the required services, paid from the phone.
+func (s *Server) handleStatusPay(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	sub, err := s.store.SubmissionByToken(r.Context(), storage.Hash(r.PathValue("token")))
+	if err == nil && !awaitsPayment(sub) {
+		err = fmt.Errorf("submission %s does not wait for a payment: %w", sub.ID, storage.ErrNotFound)
+	}
+	var amount int64
+	services := s.requiredServices()
+	if err == nil {
+		amount, err = s.price(services)
+	}
+	if err != nil {
+		s.log.Warn("status page payment refused", "err", err)
+		s.render(w, r, http.StatusNotFound, lang, "pay.html", payPage{page: s.newPage(r, lang, "pay.title")})
+		return
+	}
+	s.showLaterOrder(w, r, lang, sub.DeviceID, sub.SessionID, services, amount)
+}
+
+// awaitsPayment: submitted to be paid later, and not paid yet.
+func awaitsPayment(sub storage.Submission) bool {
+	return sub.Payment == api.PaymentLater && sub.Status == api.StatusReceived && !sub.SubmittedAt.IsZero()
 }
 
 // laterOrder is the pay-later order of a kiosk session: its paid or open

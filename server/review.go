@@ -310,6 +310,10 @@ func (s *Server) rejectReason(r *http.Request) (string, bool) {
 	return reason, true
 }
 
+// statusUnpaid is how the status page names a submission that waits for
+// its payment (stored as received).
+const statusUnpaid = "unpaid"
+
 // handleStatusPage is the graduate's page behind the receipt's QR code:
 // masked name, school, status, the reason of a rejection and what to do
 // next. The token in the address is the only key.
@@ -320,6 +324,7 @@ func (s *Server) handleStatusPage(w http.ResponseWriter, r *http.Request) {
 		page
 		Found                        bool
 		Name, School, Status, Reason string
+		Pay                          string // the payment link of a submission that waits for it
 	}{page: p}
 	sub, err := s.store.SubmissionByToken(r.Context(), storage.Hash(r.PathValue("token")))
 	status := http.StatusOK
@@ -332,6 +337,9 @@ func (s *Server) handleStatusPage(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 		data.Found, data.Name, data.School, data.Status, data.Reason = true, maskName(sub.Name), sub.School, sub.Status, sub.Reason
+		if awaitsPayment(sub) {
+			data.Status, data.Pay = statusUnpaid, r.URL.Path+"/pay"
+		}
 		w.Header().Set("Cache-Control", "no-store")
 	}
 	s.render(w, r, status, lang, "status.html", data)

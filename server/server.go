@@ -146,6 +146,7 @@ func (s *Server) routes() {
 	m.HandleFunc("/v1/", s.handleAPINotFound)
 	// the graduates' status page
 	m.HandleFunc("GET /s/{token}", s.handleStatusPage)
+	m.HandleFunc("GET /s/{token}/pay", s.handleStatusPay)
 	if _, ok := s.pay.(payment.Notifier); ok { // the provider's payment notifications
 		m.HandleFunc("POST "+api.PathPayNotify, s.handlePayNotify)
 	}

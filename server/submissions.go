@@ -69,7 +69,8 @@ func (s *Server) handlePutSubmission(w http.ResponseWriter, r *http.Request) {
 	if m.School == "" {
 		m.School = d.School
 	}
-	if !s.voucherPays(w, r, m) {
+	if err := s.checkVoucher(r, &m); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	meta, err := json.Marshal(m) // normalised: the hash does not depend on spacing or field order

@@ -57,23 +57,31 @@ func (s *Server) handleVouchers(w http.ResponseWriter, r *http.Request) {
 		Vouchers: append([]api.Voucher{}, vs...), Next: next, More: more})
 }
 
-// voucherPays checks a submission paid by voucher: the voucher must be
-// one of ours and pay for this submission only (a second use is refused
-// here, at sync). It answers the refusal itself and returns false.
-func (s *Server) voucherPays(w http.ResponseWriter, r *http.Request, m api.Submission) bool {
+// checkVoucher checks a submission paid by voucher: the voucher must be
+// one of ours and pay for this submission only. A refused one (unknown,
+// or paid for another submission already) is found here, at sync: the
+// submission is then kept as one to pay later — it waits, unreviewed,
+// until paid from the status page — and the refusal is audited.
+func (s *Server) checkVoucher(r *http.Request, m *api.Submission) error {
 	if m.Payment != api.PaymentVoucher {
-		return true
+		return nil
 	}
 	err := s.store.UseVoucher(r.Context(), m.OrderRef, m.ID, time.Now())
+	var why string
 	switch {
 	case err == nil:
-		return true
+		return nil
 	case errors.Is(err, storage.ErrNotFound):
-		writeError(w, http.StatusPaymentRequired, api.CodePayment, "unknown voucher")
+		why = "unknown"
 	case errors.Is(err, storage.ErrConflict):
-		writeError(w, http.StatusPaymentRequired, api.CodePayment, "the voucher already paid for another submission")
+		why = "used by another submission"
 	default:
-		s.fail(w, r, err)
+		return err
 	}
-	return false
+	m.Payment = api.PaymentLater
+	if cur, err := s.store.Submission(r.Context(), m.ID); err == nil && cur.Payment == api.PaymentLater {
+		return nil // refused before: this is the kiosk's retry
+	}
+	s.log.Warn("voucher refused: the submission waits for payment", "submission", m.ID, "why", why)
+	return s.store.Audit(r.Context(), "device:"+deviceOf(r).ID, "voucher.refused", m.ID+": "+why)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -57,8 +58,10 @@ func TestVoucherBook(t *testing.T) {
 }
 
 // A voucher pays for one submission: the same submission may be sent
-// again, another one with the same voucher is refused at sync (402), and
-// so is an unknown voucher.
+// again. Another submission with the same voucher, or one with an unknown
+// voucher, is refused at sync: it is kept, waits outside review, its
+// status page says it waits for payment and pays it, and then it enters
+// review. Each refusal is audited.
 func TestVoucherUsedOnce(t *testing.T) {
 	r := newRig(t)
 	codes, err := NewVouchers(context.Background(), r.db, "", 1500, tomorrow(), 1)
@@ -66,28 +69,59 @@ func TestVoucherUsedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := r.enrol("")
-	paid := func(ref string) api.Submission {
+	send := func(ref string) (api.Submission, api.SubmissionState) {
 		m := meta(newUUID(), newUUID())
-		m.Payment, m.OrderRef = api.PaymentVoucher, ref
-		return m
-	}
-	first := paid(api.VoucherHash(codes[0]))
-	for range 2 {
-		if st := r.call(token, "PUT", api.PathSubmissions+first.ID, first, nil); st != 200 {
-			t.Fatalf("the first use: %d", st)
+		m.Payment, m.OrderRef, m.StatusToken = api.PaymentVoucher, ref, "status-"+newUUID()
+		for range 2 { // a retry changes nothing
+			if st := r.call(token, "PUT", api.PathSubmissions+m.ID, m, nil); st != 200 {
+				t.Fatalf("put: %d", st)
+			}
 		}
+		if st := r.putPhoto(token, m.ID, api.KindStandard, testJPEG(t, 1), "", nil); st != 200 {
+			t.Fatalf("photo: %d", st)
+		}
+		var state api.SubmissionState
+		if st := r.call(token, "POST", api.PathSubmissions+m.ID+"/submit", nil, &state); st != 200 {
+			t.Fatalf("submit: %d", st)
+		}
+		return m, state
 	}
-	second := paid(api.VoucherHash(codes[0]))
-	var e api.Error
-	if st := r.call(token, "PUT", api.PathSubmissions+second.ID, second, &e); st != http.StatusPaymentRequired || e.Code != api.CodePayment {
-		t.Errorf("a second use: %d %+v", st, e)
+	if _, state := send(api.VoucherHash(codes[0])); state.Status != api.StatusInReview {
+		t.Fatalf("the first use: %s, want in review", state.Status)
 	}
-	forged := paid(api.VoucherHash(api.NewVoucherCode()))
-	if st := r.call(token, "PUT", api.PathSubmissions+forged.ID, forged, &e); st != http.StatusPaymentRequired {
-		t.Errorf("an unknown voucher: %d %+v", st, e)
+	reused, state := send(api.VoucherHash(codes[0]))
+	if state.Status != api.StatusReceived {
+		t.Errorf("a second use: %s, want received (waiting for payment)", state.Status)
 	}
-	if _, err := r.db.Submission(context.Background(), second.ID); err == nil {
-		t.Error("the refused submission was stored")
+	if _, state := send(api.VoucherHash(api.NewVoucherCode())); state.Status != api.StatusReceived {
+		t.Errorf("an unknown voucher: %s, want received", state.Status)
+	}
+	if n := r.auditCount("voucher.refused"); n != 2 {
+		t.Errorf("%d refusals audited, want 2", n)
+	}
+
+	page := r.srv.URL + "/s/" + reused.StatusToken
+	st, body := r.browse("GET", page, nil)
+	if st != 200 || !strings.Contains(body, "待支付") || !strings.Contains(body, `action="/s/`+reused.StatusToken+`/pay"`) {
+		t.Fatalf("status page of the refused voucher: %d\n%s", st, body)
+	}
+	st, body = r.browse("GET", page+"/pay", nil) // on to the sandbox's pay page
+	if st != 200 || !strings.Contains(body, "¥15.00") {
+		t.Fatalf("pay from the status page: %d\n%s", st, body)
+	}
+	act := strings.SplitN(strings.SplitN(body, `action="`, 2)[1], `"`, 2)[0]
+	if st, _ := r.browse("POST", r.srv.URL+act, url.Values{}); st != 200 {
+		t.Fatalf("paying: %d", st)
+	}
+	sub, err := r.db.Submission(context.Background(), reused.ID)
+	if err != nil || sub.Status != api.StatusInReview {
+		t.Fatalf("after paying: %s %v, want in review", sub.Status, err)
+	}
+	if _, body := r.browse("GET", page, nil); strings.Contains(body, "/pay") {
+		t.Error("the status page still offers to pay")
+	}
+	if st, _ := r.browse("GET", page+"/pay", nil); st != http.StatusNotFound {
+		t.Errorf("paying a paid submission again: %d, want 404", st)
 	}
 }
 

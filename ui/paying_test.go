@@ -393,10 +393,28 @@ func TestPayByVoucher(t *testing.T) {
 	if err := r.k.svc.AcceptStandard(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.k.svc.Confirm(ctx); err != nil {
+	submission, err := r.k.svc.Confirm(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	l.run(func() { r.k.show(); test.Tap(r.k.submitted.done) })
+
+	// Meanwhile another kiosk, offline too, took the same voucher and
+	// synced first. This submission is refused the voucher at sync: kept
+	// at the server waiting for payment, and the kiosk hears "unpaid" —
+	// nothing is left to retry.
+	if err := db.UseVoucher(ctx, api.VoucherHash(good), "another-kiosks-submission", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := w.Round(ctx); err != nil || st.Pending != 0 {
+		t.Fatalf("sync after the voucher was used elsewhere: %+v %v", st, err)
+	}
+	if rec, err := r.st.FindStatus(ctx, demoGraduate.Number); err != nil || rec.Status != app.StatusUnpaid {
+		t.Errorf("the kiosk says %+v (%v), want unpaid", rec, err)
+	}
+	if sub, err := db.Submission(ctx, submission); err != nil || sub.Status != api.StatusReceived || sub.Payment != api.PaymentLater {
+		t.Errorf("at the server: %s %s %v, want received, to pay later", sub.Status, sub.Payment, err)
+	}
 
 	toPayment(second.Number)
 	l.run(func() {

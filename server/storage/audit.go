@@ -18,3 +18,12 @@ func audit(ctx context.Context, q queryer, actor, action, detail, at string) err
 		at, actor, action, detail)
 	return err
 }
+
+// AuditCount is how many entries of action the audit log holds.
+func (db *DB) AuditCount(ctx context.Context, action string) (int, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = ?", action).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: audit count: %w", err)
+	}
+	return n, nil
+}
