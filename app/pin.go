@@ -4,17 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"gradphoto/api"
 	"gradphoto/internal/argonhash"
 )
 
-// PINStore keeps the hash of the kiosk's operator PIN (argon2id).
+// PINStore keeps the hash of the kiosk's operator PIN (argon2id) and the
+// wrong PINs in a row, so a restart does not reset the wait.
 type PINStore interface {
 	// OperatorPIN is the PIN's hash; ErrNotFound when none is set.
 	OperatorPIN(ctx context.Context) (string, error)
+	// PINFailures are the wrong PINs in a row (zero when none).
+	PINFailures(ctx context.Context) (PINFailures, error)
+	SetPINFailures(ctx context.Context, f PINFailures) error
+}
+
+// PINFailures counts wrong operator PINs in a row and when the last came.
+type PINFailures struct {
+	Count int
+	Last  time.Time
 }
 
 // Why a PIN is refused; test with errors.Is (and errors.As for the wait).
@@ -38,31 +47,13 @@ const (
 	pinMaxWait   = 5 * time.Minute
 )
 
-// pinGate counts wrong PINs in a row and when the next try may come.
-type pinGate struct {
-	mu       sync.Mutex
-	failures int
-	next     time.Time
-}
-
-// wait is how long the next try must wait (0: at once).
-func (g *pinGate) wait(now time.Time) time.Duration {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return max(0, g.next.Sub(now))
-}
-
-func (g *pinGate) result(ok bool, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if ok {
-		g.failures, g.next = 0, time.Time{}
-		return
+// wait is how long the next try must wait after f (0: at once).
+func (f PINFailures) wait(now time.Time) time.Duration {
+	n := f.Count - pinFreeTries
+	if n <= 0 {
+		return 0
 	}
-	g.failures++
-	if n := g.failures - pinFreeTries; n > 0 {
-		g.next = now.Add(min(pinMaxWait, pinFirstWait<<min(n-1, 20)))
-	}
+	return max(0, f.Last.Add(min(pinMaxWait, pinFirstWait<<min(n-1, 20))).Sub(now))
 }
 
 // HasOperatorPIN reports whether the kiosk has an operator PIN set.
@@ -77,12 +68,17 @@ func (svc *Service) HasOperatorPIN(ctx context.Context) bool {
 // CheckPIN checks the assistant's PIN. Wrong ones are audited, and from
 // the third in a row each next try waits longer (*PINWaitError).
 func (svc *Service) CheckPIN(ctx context.Context, pin string) error {
-	now := svc.d.Now()
-	if w := svc.pins.wait(now); w > 0 {
-		return &PINWaitError{Wait: w}
-	}
 	if svc.d.PINs == nil {
 		return ErrPINNotSet
+	}
+	svc.pinMu.Lock() // one check at a time: each sees the one before
+	defer svc.pinMu.Unlock()
+	failed, err := svc.d.PINs.PINFailures(ctx)
+	if err != nil {
+		return fmt.Errorf("app: check PIN: %w", err)
+	}
+	if w := failed.wait(svc.d.Now()); w > 0 {
+		return &PINWaitError{Wait: w}
 	}
 	hash, err := svc.d.PINs.OperatorPIN(ctx)
 	if errors.Is(err, ErrNotFound) {
@@ -95,9 +91,16 @@ func (svc *Service) CheckPIN(ctx context.Context, pin string) error {
 	if err != nil {
 		return fmt.Errorf("app: check PIN: %w", err)
 	}
-	svc.pins.result(ok, svc.d.Now()) // the wait counts from the answer, however long the hash took
+	if ok {
+		failed = PINFailures{}
+	} else { // the wait counts from the answer, however long the hash took
+		failed = PINFailures{Count: failed.Count + 1, Last: svc.d.Now()}
+	}
+	if err := svc.d.PINs.SetPINFailures(ctx, failed); err != nil {
+		return fmt.Errorf("app: check PIN: %w", err)
+	}
 	if !ok {
-		_ = svc.audit(ctx, "operator.pin_wrong", "")
+		_ = svc.audit(ctx, "operator.pin_wrong", fmt.Sprintf("in_a_row=%d", failed.Count))
 		return ErrPINWrong
 	}
 	return nil

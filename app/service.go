@@ -73,7 +73,7 @@ type Service struct {
 	mu      sync.Mutex
 	m       *Machine
 	catalog api.Catalog // the last catalog the server gave
-	pins    pinGate     // wrong operator PINs in a row
+	pinMu   sync.Mutex  // one operator PIN check at a time
 }
 
 // NewService returns a Service at Welcome.

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
+
+	"gradphoto/app"
 )
 
 // Setting returns a setting's value; app.ErrNotFound when it was never set.
@@ -42,4 +46,33 @@ func (s *Store) OperatorPIN(ctx context.Context) (string, error) {
 // SetOperatorPIN keeps a new operator PIN's hash.
 func (s *Store) SetOperatorPIN(ctx context.Context, hash string) error {
 	return s.SetSetting(ctx, SettingOperatorPIN, hash)
+}
+
+// SettingPINFailures are the wrong operator PINs in a row: "COUNT UNIXNANO".
+const SettingPINFailures = "operator.pin_failures"
+
+// PINFailures are the wrong operator PINs in a row (zero when none).
+func (s *Store) PINFailures(ctx context.Context) (app.PINFailures, error) {
+	v, err := s.Setting(ctx, SettingPINFailures)
+	if errors.Is(err, app.ErrNotFound) {
+		return app.PINFailures{}, nil
+	}
+	if err != nil {
+		return app.PINFailures{}, err
+	}
+	var n int
+	var at int64
+	if _, err := fmt.Sscanf(v, "%d %d", &n, &at); err != nil {
+		return app.PINFailures{}, fmt.Errorf("store: PIN failures %q: %w", v, err)
+	}
+	return app.PINFailures{Count: n, Last: time.Unix(0, at)}, nil
+}
+
+// SetPINFailures keeps the wrong operator PINs in a row.
+func (s *Store) SetPINFailures(ctx context.Context, f app.PINFailures) error {
+	var at int64
+	if !f.Last.IsZero() {
+		at = f.Last.UnixNano()
+	}
+	return s.SetSetting(ctx, SettingPINFailures, fmt.Sprintf("%d %d", f.Count, at))
 }
