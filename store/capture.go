@@ -32,7 +32,7 @@ func (s *Store) SaveShot(ctx context.Context, sessionID string, shot app.Shot) (
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		for _, p := range []Photo{raw, std} {
-			if err := insertPhoto(ctx, tx, p); err != nil {
+			if err := s.insertPhoto(ctx, tx, p); err != nil {
 				return err
 			}
 		}

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"gradphoto/app"
 	"time"
+
+	"gradphoto/app"
 )
 
 // Photo is a captured or standardised photo of a session.
@@ -35,16 +37,23 @@ func (s *Store) savePhoto(ctx context.Context, p Photo) (Photo, error) {
 	if err := fillPhoto(&p, s.now()); err != nil {
 		return Photo{}, err
 	}
-	return p, insertPhoto(ctx, s.w, p)
+	return p, s.insertPhoto(ctx, s.w, p)
 }
 
-// insertPhoto writes one filled-in photo row.
-func insertPhoto(ctx context.Context, tx execer, p Photo) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO photos (id, session_id, kind, data, sha256,
-		size, report, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.SessionID, p.Kind, p.Data, p.SHA256, len(p.Data), p.Report, formatTime(p.CreatedAt))
+// insertPhoto writes one filled-in photo row, its bytes sealed.
+func (s *Store) insertPhoto(ctx context.Context, tx execer, p Photo) error {
+	sealed, err := s.c.seal(photoAD(p.ID), p.Data)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO photos (id, session_id, kind, data, sealed, sha256,
+		size, report, created_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+		p.ID, p.SessionID, p.Kind, sealed, p.SHA256, len(p.Data), p.Report, formatTime(p.CreatedAt))
 	return unknownSession(err, p.SessionID)
 }
+
+// photoAD binds a photo's sealed bytes to its row.
+func photoAD(id string) []byte { return ad("photos.data", id) }
 
 func fillPhoto(p *Photo, now time.Time) error {
 	if len(p.Data) == 0 {
@@ -65,14 +74,19 @@ func fillPhoto(p *Photo, now time.Time) error {
 
 const photoColumns = "id, session_id, kind, sha256, report, created_at"
 
-// Photo returns a photo with its data; app.ErrNotFound if there is none.
+// Photo returns a photo with its data; app.ErrNotFound if there is none,
+// ErrDecrypt if its sealed bytes were tampered with or moved.
 func (s *Store) Photo(ctx context.Context, id string) (Photo, error) {
-	row := s.r.QueryRowContext(ctx, "SELECT "+photoColumns+", data FROM photos WHERE id = ?", id)
+	row := s.r.QueryRowContext(ctx, "SELECT "+photoColumns+", data, sealed FROM photos WHERE id = ?", id)
 	var p Photo
 	var created string
-	err := row.Scan(&p.ID, &p.SessionID, &p.Kind, &p.SHA256, &p.Report, &created, &p.Data)
+	var sealed bool
+	err := row.Scan(&p.ID, &p.SessionID, &p.Kind, &p.SHA256, &p.Report, &created, &p.Data, &sealed)
 	if err == nil {
 		p.CreatedAt, err = parseTime(created)
+	}
+	if err == nil && sealed {
+		p.Data, err = s.c.open(photoAD(p.ID), p.Data)
 	}
 	if err != nil {
 		return Photo{}, fmt.Errorf("store: photo %s: %w", id, notFound(err))
@@ -109,4 +123,57 @@ func (s *Store) sessionPhotos(ctx context.Context, sessionID string) ([]Photo, e
 		ps = append(ps, p)
 	}
 	return ps, rows.Err()
+}
+
+// sealOldPhotos seals photo rows written before photos were sealed, a few
+// at a time, each batch in its own transaction (a stop midway loses
+// nothing: the rest are sealed at the next start).
+func (s *Store) sealOldPhotos(ctx context.Context) error {
+	for {
+		n, err := s.sealPhotoBatch(ctx, 20)
+		if err != nil {
+			return fmt.Errorf("store: seal old photos: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
+
+func (s *Store) sealPhotoBatch(ctx context.Context, max int) (int, error) {
+	n := 0
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT id, data FROM photos WHERE sealed = 0 LIMIT ?", max)
+		if err != nil {
+			return err
+		}
+		type plain struct {
+			id   string
+			data []byte
+		}
+		var ps []plain
+		for rows.Next() {
+			var p plain
+			if err := rows.Scan(&p.id, &p.data); err != nil {
+				rows.Close()
+				return err
+			}
+			ps = append(ps, p)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			sealed, err := s.c.seal(photoAD(p.id), p.data)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE photos SET data = ?, sealed = 1 WHERE id = ?", sealed, p.id); err != nil {
+				return err
+			}
+		}
+		n = len(ps)
+		return nil
+	})
+	return n, err
 }

@@ -107,6 +107,9 @@ func (s *Store) setUp(ctx context.Context, path string, opt Options) error {
 		return err
 	}
 	s.c = c
+	if err := s.sealOldPhotos(ctx); err != nil {
+		return err
+	}
 	s.r, err = openReader(ctx, path)
 	return err
 }
