@@ -53,6 +53,8 @@ func Main(args []string, stdout, stderr io.Writer, gui GUI) int {
 			return runDemo(args[1:], stdout, stderr)
 		case "pin":
 			return runPin(args[1:], os.Stdin, stdout, stderr)
+		case "export":
+			return runExport(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			usage(stdout)
 			return ExitOK
@@ -103,5 +105,7 @@ func usage(w io.Writer) {
   gradphoto manifest [--db PATH]                            JSON lines: submission, kind, version, sha256, status
   gradphoto demo seed [--db PATH] --submissions N           N confirmed demo submissions
   gradphoto pin set [--db PATH]   < PIN                     set the operator PIN (6–12 digits, read from stdin)
+  gradphoto export [--db PATH] [--school S] [--status S] [--since YYYY-MM-DD] OUT.zip
+                                                          the registry's batch: JPEGs by document number + manifest.xlsx
 `)
 }

@@ -42,7 +42,7 @@ func (e *Engine) checkPhoto(data []byte, p spec.Profile, left float64, near *fac
 		return spec.Report{}, nil, fmt.Errorf("imaging: check photo: %w", err)
 	}
 	defer img.Close()
-	var r spec.Report
+	r := spec.Report{Profile: p.Name}
 	fileRules(&r, data, img, p)
 	f, err := e.faceRules(&r, img, p, left, near)
 	if err != nil {

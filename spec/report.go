@@ -93,7 +93,8 @@ func (c Check) Limits() string {
 
 // Report is every check of one frame or photo.
 type Report struct {
-	Checks []Check `json:"checks"`
+	Profile string  `json:"profile,omitempty"` // the profile's Name the photo was checked against
+	Checks  []Check `json:"checks"`
 }
 
 // Pass reports whether every check passed.
@@ -140,10 +141,11 @@ func (r Report) Hint() Hint {
 // MarshalJSON adds the overall verdict and hint to the checks.
 func (r Report) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Pass   bool    `json:"pass"`
-		Hint   Hint    `json:"hint,omitempty"`
-		Checks []Check `json:"checks"`
-	}{r.Pass(), r.Hint(), r.Checks})
+		Profile string  `json:"profile,omitempty"`
+		Pass    bool    `json:"pass"`
+		Hint    Hint    `json:"hint,omitempty"`
+		Checks  []Check `json:"checks"`
+	}{r.Profile, r.Pass(), r.Hint(), r.Checks})
 }
 
 // Add appends a check.

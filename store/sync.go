@@ -45,12 +45,7 @@ func (s *Store) attempt(ctx context.Context, sessionID string) (Attempt, error) 
 	if sess.SubmissionID == "" {
 		return Attempt{}, fmt.Errorf("session %s was not confirmed", sessionID)
 	}
-	if sess.Retake && sess.Roster == nil && sess.Identity != nil {
-		// a retake from the status look-up knows only the number
-		if e, err := s.FindRoster(ctx, sess.Identity.Number); err == nil {
-			sess.Roster = &e
-		}
-	}
+	s.fillRoster(ctx, &sess)
 	a := Attempt{Session: sess, ConfirmedAt: sess.UpdatedAt, Photos: map[string]Photo{}, Cards: map[app.CardSide]Card{}}
 	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE submission_id = ? AND
 		(started_at < ? OR (started_at = ? AND id <= ?))`, sess.SubmissionID,
