@@ -55,6 +55,8 @@ func Main(args []string, stdout, stderr io.Writer, gui GUI) int {
 			return runPin(args[1:], os.Stdin, stdout, stderr)
 		case "export":
 			return runExport(args[1:], stdout, stderr)
+		case "backup":
+			return runBackup(args[1:], os.Stdin, stdout, stderr)
 		case "help", "-h", "--help":
 			usage(stdout)
 			return ExitOK
@@ -107,5 +109,6 @@ func usage(w io.Writer) {
   gradphoto pin set [--db PATH]   < PIN                     set the operator PIN (6–12 digits, read from stdin)
   gradphoto export [--db PATH] [--school S] [--status S] [--since YYYY-MM-DD] OUT.zip
                                                           the registry's batch: JPEGs by document number + manifest.xlsx
+  gradphoto backup [--db PATH] OUT   < PASSPHRASE           every submission in one sealed file, for gradphoto-server import
 `)
 }

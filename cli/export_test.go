@@ -147,7 +147,7 @@ func TestExport(t *testing.T) {
 	if code, _ := run(filepath.Join(dir, "no-such-dir", "x.zip")); code != ExitFailed {
 		t.Errorf("an export into a missing folder: exit %d", code)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".export-*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
 	st, err = store.Open(ctx, db, store.Options{})

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"strings"
 
 	"gradphoto/assets"
+	"gradphoto/internal/atomicfile"
 	"gradphoto/store"
 )
 
@@ -25,27 +25,16 @@ func ToFile(ctx context.Context, src Source, f store.ExportFilter, path string) 
 	if err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*.zip")
+	var b *Batch
+	err = atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		b = New(w)
+		if err := src.Export(ctx, f, func(r store.ExportRow) error { return b.Add(entryOf(r, words)) }); err != nil {
+			return err
+		}
+		return b.Close()
+	})
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // gone once renamed
-	b := New(tmp)
-	err = src.Export(ctx, f, func(r store.ExportRow) error { return b.Add(entryOf(r, words)) })
-	if err == nil {
-		err = b.Close()
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("export: %s: %w", path, err)
 	}
 	return b.Len(), nil
 }

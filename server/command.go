@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,6 +37,7 @@ const usage = `usage:
   gradphoto-server reviewer add --data DIR NAME [--school S]...   prints the reviewer's password
   gradphoto-server voucher add --data DIR --amount FEN --until YYYY-MM-DD [--school S] [--count N]   prints the codes
   gradphoto-server manifest --data DIR                      JSON lines: submission, kind, version, sha256, status
+  gradphoto-server import --data DIR FILE  < PASSPHRASE      a kiosk's backup (gradphoto backup), stored as a sync would
 `
 
 // Main runs gradphoto-server's command line and returns the exit code.
@@ -64,6 +66,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runVoucherAdd(rest[1:], stdout, stderr)
 	case "manifest":
 		return runManifest(rest, stdout, stderr)
+	case "import":
+		return runImport(rest, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -202,6 +206,30 @@ func runManifest(args []string, stdout, stderr io.Writer) int {
 	return command("manifest", args, stderr, nil, func(ctx context.Context, db *storage.DB, pos []string) error {
 		enc := json.NewEncoder(stdout)
 		return db.Manifest(ctx, func(l api.ManifestLine) error { return enc.Encode(l) })
+	})
+}
+
+// runImport stores a kiosk's backup bundle; the passphrase comes from
+// stdin, never from the command line.
+func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return command("import", args, stderr, nil, func(ctx context.Context, db *storage.DB, pos []string) error {
+		if len(pos) != 1 {
+			return errors.New("one FILE expected")
+		}
+		line, _ := bufio.NewReader(stdin).ReadString('\n')
+		pass := strings.TrimRight(line, "\r\n")
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		s, err := New(Config{Store: db, Log: slog.New(slog.NewTextHandler(stderr, nil))})
+		if err != nil {
+			return err
+		}
+		st, err := s.Import(ctx, bufio.NewReaderSize(f, 1<<20), pass)
+		fmt.Fprintf(stdout, "imported %d attempts (%d photos) for kiosk %s\n", st.Attempts, st.Photos, st.Kiosk)
+		return err
 	})
 }
 

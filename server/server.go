@@ -26,6 +26,8 @@ type Store interface {
 	AddEnrolCode(ctx context.Context, codeHash []byte, school string, expires time.Time) error
 	Enrol(ctx context.Context, codeHash []byte, d storage.Device, tokenHash []byte) (storage.Device, error)
 	DeviceByToken(ctx context.Context, tokenHash []byte) (storage.Device, error)
+	Device(ctx context.Context, id string) (storage.Device, error)
+	ImportDevice(ctx context.Context, d storage.Device) (storage.Device, error)
 
 	PutSubmission(ctx context.Context, deviceID string, m api.Submission, meta, metaHash []byte) (storage.Submission, error)
 	PutPhoto(ctx context.Context, deviceID, id, kind, sha string, data []byte) (storage.Photo, error)

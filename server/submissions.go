@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"gradphoto/api"
+	"gradphoto/server/storage"
 )
 
 // newID is a UUIDv7.
@@ -61,30 +63,39 @@ func (s *Server) handlePutSubmission(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &m) {
 		return
 	}
-	if err := checkSubmission(m, r.PathValue("id")); err != nil {
+	sub, err := s.putSubmission(r.Context(), deviceOf(r), m, r.PathValue("id"))
+	if errors.Is(err, errInvalid) {
 		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
 		return
 	}
-	d := deviceOf(r)
-	if m.School == "" {
-		m.School = d.School
-	}
-	if err := s.checkVoucher(r, &m); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	meta, err := json.Marshal(m) // normalised: the hash does not depend on spacing or field order
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h := sha256.Sum256(meta)
-	sub, err := s.store.PutSubmission(r.Context(), d.ID, m, meta, h[:])
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, sub.State())
+}
+
+// errInvalid marks what the server refuses as malformed (400).
+var errInvalid = errors.New("invalid")
+
+// putSubmission checks and stores a kiosk's submission metadata, from the
+// API or from a backup bundle.
+func (s *Server) putSubmission(ctx context.Context, d storage.Device, m api.Submission, id string) (storage.Submission, error) {
+	if err := checkSubmission(m, id); err != nil {
+		return storage.Submission{}, fmt.Errorf("%w: %w", errInvalid, err)
+	}
+	if m.School == "" {
+		m.School = d.School
+	}
+	if err := s.checkVoucher(ctx, d.ID, &m); err != nil {
+		return storage.Submission{}, err
+	}
+	meta, err := json.Marshal(m) // normalised: the hash does not depend on spacing or field order
+	if err != nil {
+		return storage.Submission{}, err
+	}
+	h := sha256.Sum256(meta)
+	return s.store.PutSubmission(ctx, d.ID, m, meta, h[:])
 }
 
 // jpegMagic starts every JPEG file.
@@ -119,16 +130,30 @@ func (s *Server) handlePutPhoto(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, api.CodeHashMismatch, "the body's SHA-256 is not "+api.HeaderSHA256)
 		return
 	}
-	if !bytes.HasPrefix(data, jpegMagic) {
-		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "not a JPEG file")
+	p, err := s.putPhoto(r.Context(), deviceOf(r).ID, r.PathValue("id"), kind, data)
+	if errors.Is(err, errInvalid) {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
 		return
 	}
-	p, err := s.store.PutPhoto(r.Context(), deviceOf(r).ID, r.PathValue("id"), kind, got, data)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, api.PhotoReceipt{Kind: kind, Version: p.Version, SHA256: p.SHA256, Size: p.Size})
+}
+
+// putPhoto stores one photo of a submission: a JPEG of a known kind.
+func (s *Server) putPhoto(ctx context.Context, deviceID, id, kind string, data []byte) (storage.Photo, error) {
+	switch {
+	case !api.ValidKind(kind):
+		return storage.Photo{}, fmt.Errorf("%w: unknown photo kind %q", errInvalid, kind)
+	case len(data) > api.MaxPhotoBytes:
+		return storage.Photo{}, fmt.Errorf("%w: photo over the limit", errInvalid)
+	case !bytes.HasPrefix(data, jpegMagic):
+		return storage.Photo{}, fmt.Errorf("%w: not a JPEG file", errInvalid)
+	}
+	sum := sha256.Sum256(data)
+	return s.store.PutPhoto(ctx, deviceID, id, kind, hex.EncodeToString(sum[:]), data)
 }
 
 // handleSubmit puts the submission's current version into review.

@@ -62,11 +62,11 @@ func (s *Server) handleVouchers(w http.ResponseWriter, r *http.Request) {
 // or paid for another submission already) is found here, at sync: the
 // submission is then kept as one to pay later — it waits, unreviewed,
 // until paid from the status page — and the refusal is audited.
-func (s *Server) checkVoucher(r *http.Request, m *api.Submission) error {
+func (s *Server) checkVoucher(ctx context.Context, deviceID string, m *api.Submission) error {
 	if m.Payment != api.PaymentVoucher {
 		return nil
 	}
-	err := s.store.UseVoucher(r.Context(), m.OrderRef, m.ID, time.Now())
+	err := s.store.UseVoucher(ctx, m.OrderRef, m.ID, time.Now())
 	var why string
 	switch {
 	case err == nil:
@@ -79,9 +79,9 @@ func (s *Server) checkVoucher(r *http.Request, m *api.Submission) error {
 		return err
 	}
 	m.Payment = api.PaymentLater
-	if cur, err := s.store.Submission(r.Context(), m.ID); err == nil && cur.Payment == api.PaymentLater {
+	if cur, err := s.store.Submission(ctx, m.ID); err == nil && cur.Payment == api.PaymentLater {
 		return nil // refused before: this is the kiosk's retry
 	}
 	s.log.Warn("voucher refused: the submission waits for payment", "submission", m.ID, "why", why)
-	return s.store.Audit(r.Context(), "device:"+deviceOf(r).ID, "voucher.refused", m.ID+": "+why)
+	return s.store.Audit(ctx, "device:"+deviceID, "voucher.refused", m.ID+": "+why)
 }

@@ -76,3 +76,16 @@ func (s *Store) SetPINFailures(ctx context.Context, f app.PINFailures) error {
 	}
 	return s.SetSetting(ctx, SettingPINFailures, fmt.Sprintf("%d %d", f.Count, at))
 }
+
+// SettingInstallID names this kiosk installation before it is enrolled.
+const SettingInstallID = "kiosk.install_id"
+
+// InstallID is this kiosk installation's own id, made on first use.
+func (s *Store) InstallID(ctx context.Context) (string, error) {
+	id, err := s.Setting(ctx, SettingInstallID)
+	if err == nil || !errors.Is(err, app.ErrNotFound) {
+		return id, err
+	}
+	id = app.NewID()
+	return id, s.SetSetting(ctx, SettingInstallID, id)
+}

@@ -233,3 +233,23 @@ func (s *Store) attemptHashes(ctx context.Context, sessionID string) ([]Manifest
 	}
 	return out, rows.Err()
 }
+
+// ConfirmedSessions lists every confirmed session, each submission's
+// versions oldest first (the order a sync sends them in).
+func (s *Store) ConfirmedSessions(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM sessions WHERE submission_id <> ''
+		ORDER BY submission_id, started_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: confirmed sessions: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: confirmed sessions: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

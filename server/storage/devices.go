@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"fmt"
 	"time"
@@ -124,4 +125,35 @@ func oneRow(res sql.Result) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// Device is a device by its id (revoked ones too); ErrNotFound when none.
+func (db *DB) Device(ctx context.Context, id string) (Device, error) {
+	var d Device
+	var created string
+	err := db.r.QueryRowContext(ctx, "SELECT id, school, name, created_at FROM devices WHERE id = ?", id).
+		Scan(&d.ID, &d.School, &d.Name, &created)
+	if err == nil {
+		d.CreatedAt, err = parseTime(created)
+	}
+	if err != nil {
+		return Device{}, fmt.Errorf("storage: device %s: %w", id, notFound(err))
+	}
+	return d, nil
+}
+
+// ImportDevice is the device of a kiosk that was never enrolled, known
+// from its backup: made on its first import (with a random token hash no
+// token matches, so it can never call the API), found on later ones.
+func (db *DB) ImportDevice(ctx context.Context, d Device) (Device, error) {
+	token := make([]byte, 32)
+	if _, err := rand.Read(token); err != nil {
+		return Device{}, err
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO devices (id, token_hash, school, name, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`, d.ID, token, d.School, d.Name, formatTime(db.now()))
+	if err != nil {
+		return Device{}, fmt.Errorf("storage: import device %s: %w", d.ID, err)
+	}
+	return db.Device(ctx, d.ID)
 }
