@@ -27,6 +27,7 @@ type Store interface {
 	SaveVouchers(ctx context.Context, key string, vs []api.Voucher) error
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	Purge(ctx context.Context, now time.Time, r store.Retention) (store.PurgeStats, error)
 }
 
 // State is what the kiosk's sync indicator shows.
@@ -54,6 +55,9 @@ type Worker struct {
 	// OnState, if set, is called after every round (on the worker's goroutine).
 	OnState func(State)
 	Now     func() time.Time
+	// Retention, when set, is applied after every round that reached the
+	// server (once it has what would be purged).
+	Retention store.Retention
 
 	mu     sync.Mutex
 	state  State
@@ -73,7 +77,7 @@ func NewWorker(ctx context.Context, st *store.Store) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{Store: st, Client: c, School: cfg.School}, nil
+	return &Worker{Store: st, Client: c, School: cfg.School, Retention: store.DefaultRetention}, nil
 }
 
 // Outbox backoff for one submission: attempts 1, 2, 3… wait about 5 s, 10 s,
@@ -167,6 +171,9 @@ func (w *Worker) Round(ctx context.Context) (State, error) {
 	}
 	if err == nil {
 		err = w.pullVouchers(ctx)
+	}
+	if err == nil && w.Retention != (store.Retention{}) {
+		_, err = w.Store.Purge(ctx, w.Now(), w.Retention)
 	}
 	st := w.finish(ctx, err)
 	return st, err

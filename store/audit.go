@@ -19,12 +19,17 @@ type AuditEntry struct {
 // neither changed nor deleted (the schema refuses). detail must not carry
 // ID numbers or names: the log is not encrypted.
 func (s *Store) Audit(ctx context.Context, actor, action, detail string) error {
-	_, err := s.w.ExecContext(ctx, "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
-		formatTime(s.now()), actor, action, detail)
-	if err != nil {
+	if err := audit(ctx, s.w, actor, action, detail, formatTime(s.now())); err != nil {
 		return fmt.Errorf("store: audit %s: %w", action, err)
 	}
 	return nil
+}
+
+// audit appends an entry through ex (a transaction, or the writer).
+func audit(ctx context.Context, ex execer, actor, action, detail, at string) error {
+	_, err := ex.ExecContext(ctx, "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+		at, actor, action, detail)
+	return err
 }
 
 // AuditLog returns up to limit entries, newest first; limit <= 0 means all.

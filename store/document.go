@@ -11,8 +11,9 @@ import (
 	"gradphoto/app"
 )
 
-// ErrPurged: the document's image was deleted after the server received it.
-var ErrPurged = errors.New("document purged")
+// ErrPurged: a card image or photo was deleted once the server had it
+// (after sync, or by the retention rules).
+var ErrPurged = errors.New("purged: deleted once the server had it")
 
 // SaveDocument stores an ID-card image of a session, encrypted. It returns
 // the document id. An unknown session gives app.ErrNotFound. The image goes

@@ -69,7 +69,7 @@ func (s *Store) latestAttempts(ctx context.Context) ([]attemptRef, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT se.id, COALESCE(st.status, ?),
 		(SELECT COUNT(*) FROM sessions o WHERE o.submission_id = se.submission_id)
 		FROM sessions se LEFT JOIN statuses st ON st.submission_id = se.submission_id
-		WHERE se.submission_id <> '' AND NOT EXISTS (SELECT 1 FROM sessions n
+		WHERE se.submission_id <> '' AND se.purged_at IS NULL AND NOT EXISTS (SELECT 1 FROM sessions n
 			WHERE n.submission_id = se.submission_id AND (n.started_at > se.started_at OR
 			(n.started_at = se.started_at AND n.id > se.id)))
 		ORDER BY se.updated_at, se.id`, string(app.StatusQueued))

@@ -75,15 +75,19 @@ func fillPhoto(p *Photo, now time.Time) error {
 const photoColumns = "id, session_id, kind, sha256, report, created_at"
 
 // Photo returns a photo with its data; app.ErrNotFound if there is none,
-// ErrDecrypt if its sealed bytes were tampered with or moved.
+// ErrPurged once retention emptied it, ErrDecrypt if its sealed bytes
+// were tampered with or moved.
 func (s *Store) Photo(ctx context.Context, id string) (Photo, error) {
-	row := s.r.QueryRowContext(ctx, "SELECT "+photoColumns+", data, sealed FROM photos WHERE id = ?", id)
+	row := s.r.QueryRowContext(ctx, "SELECT "+photoColumns+", data, sealed, purged_at IS NOT NULL FROM photos WHERE id = ?", id)
 	var p Photo
 	var created string
-	var sealed bool
-	err := row.Scan(&p.ID, &p.SessionID, &p.Kind, &p.SHA256, &p.Report, &created, &p.Data, &sealed)
+	var sealed, purged bool
+	err := row.Scan(&p.ID, &p.SessionID, &p.Kind, &p.SHA256, &p.Report, &created, &p.Data, &sealed, &purged)
 	if err == nil {
 		p.CreatedAt, err = parseTime(created)
+	}
+	if err == nil && purged {
+		err = ErrPurged
 	}
 	if err == nil && sealed {
 		p.Data, err = s.c.open(photoAD(p.ID), p.Data)

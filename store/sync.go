@@ -54,6 +54,9 @@ func (s *Store) attempt(ctx context.Context, sessionID string) (Attempt, error) 
 	}
 	for _, id := range []string{sess.PhotoID, sess.StandardID} {
 		p, err := s.Photo(ctx, id)
+		if errors.Is(err, ErrPurged) {
+			continue // the raw still, after approval: the server has it
+		}
 		if err != nil {
 			return Attempt{}, err
 		}
@@ -234,10 +237,10 @@ func (s *Store) attemptHashes(ctx context.Context, sessionID string) ([]Manifest
 	return out, rows.Err()
 }
 
-// ConfirmedSessions lists every confirmed session, each submission's
+// ConfirmedSessions lists every confirmed session not purged yet, each submission's
 // versions oldest first (the order a sync sends them in).
 func (s *Store) ConfirmedSessions(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM sessions WHERE submission_id <> ''
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM sessions WHERE submission_id <> '' AND purged_at IS NULL
 		ORDER BY submission_id, started_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: confirmed sessions: %w", err)
