@@ -1,7 +1,9 @@
 package capture
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"image"
 	"image/color"
 	"time"
@@ -28,7 +30,21 @@ type Config struct {
 	// Clips, when set, play a video file per purpose instead (tests).
 	Clips   map[Purpose]string
 	Profile spec.Profile
+	// Background is the profile's background option ("" its default).
+	Background string
+	// Width×Height is the frame size asked of a webcam (0: 1280×720);
+	// Rotate turns frames clockwise by 0, 90, 180 or 270 degrees.
+	Width, Height, Rotate int
 }
+
+// Device is a webcam the kiosk can use.
+type Device struct {
+	Path string // /dev/videoN
+	Name string // the driver's name
+}
+
+// ErrNoBackdrop: no empty backdrop has been learnt yet.
+var ErrNoBackdrop = errors.New("capture: no backdrop learnt yet")
 
 // Camera is the kiosk's camera and photo engines as the screens drive them:
 // one run at a time (starting one stops the other).
@@ -53,6 +69,13 @@ type Camera interface {
 	// (for the demo screens).
 	DemoShot() (Shot, error)
 	DemoCard(side app.CardSide) ([]byte, error)
+	// Devices lists the webcams, for the operator's settings.
+	Devices() ([]Device, error)
+	// CalibrateBackdrop learns the empty backdrop now from the running
+	// face run (nobody in front of the camera).
+	CalibrateBackdrop(ctx context.Context) error
+	// Backdrop is the learnt empty backdrop as a JPEG (ErrNoBackdrop).
+	Backdrop() ([]byte, error)
 	// Close stops the camera and frees the models.
 	Close()
 }

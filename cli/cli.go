@@ -69,7 +69,7 @@ func Main(args []string, stdout, stderr io.Writer, gui GUI) int {
 	fs.StringVar(&o.DB, "db", "", "database file (default: the user's data dir)")
 	fs.BoolVar(&o.Fullscreen, "fullscreen", false, "full screen, for real kiosks")
 	fs.StringVar(&o.Screen, "screen", "", "open one screen with demo data")
-	fs.StringVar(&o.Lang, "lang", "zh-CN", "interface language: zh-CN or en")
+	fs.StringVar(&o.Lang, "lang", "", "interface language: zh-CN or en (default: the operator's setting, else zh-CN)")
 	fs.StringVar(&o.Camera, "camera", "", "camera: a device (0, /dev/video2), a video file or a folder of images; default the first webcam, else the demo clips")
 	fs.BoolVar(&o.NoCards, "no-cards", false, "do not photograph the ID card at the Identity step")
 	if err := fs.Parse(args); err != nil {

@@ -85,19 +85,8 @@ func runEnrol(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	defer st.Close()
-	c, err := remote.New(remote.Config{URL: *server, CA: string(ca)})
+	en, err := remote.Enrol(ctx, st, *server, pos[0], *name, string(ca))
 	if err != nil {
-		fmt.Fprintf(stderr, "enrol: %v\n", err)
-		return ExitUnreadable
-	}
-	en, err := c.Enrol(ctx, pos[0], *name)
-	if err != nil {
-		fmt.Fprintf(stderr, "enrol: %v\n", err)
-		return ExitFailed
-	}
-	cfg := store.ServerConfig{URL: *server, DeviceID: en.DeviceID, Token: en.Token, School: en.School, CA: string(ca),
-		CodePrefix: en.CodePrefix}
-	if err := st.SetServerConfig(ctx, cfg); err != nil {
 		fmt.Fprintf(stderr, "enrol: %v\n", err)
 		return ExitFailed
 	}

@@ -1,6 +1,7 @@
 package imaging
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -92,6 +93,18 @@ func (p *Plate) Refresh(frame gocv.Mat) error {
 	gocv.Threshold(grey, &mask, plateRefreshTol, 255, gocv.ThresholdBinaryInv)
 	gocv.AccumulatedWeightedWithMask(frame, &p.mean, plateRefresh, mask)
 	return nil
+}
+
+// JPEG is the plate as a JPEG picture (for people to look at).
+func (p *Plate) JPEG() ([]byte, error) {
+	img := p.image()
+	defer img.Close()
+	buf, err := gocv.IMEncode(gocv.JPEGFileExt, img)
+	if err != nil {
+		return nil, fmt.Errorf("imaging: plate picture: %w", err)
+	}
+	defer buf.Close()
+	return bytes.Clone(buf.GetBytes()), nil
 }
 
 // image is the plate as an 8-bit BGR image; the caller closes it.

@@ -197,3 +197,21 @@ func (s *Store) findRoster(ctx context.Context, q queryer, hash []byte) (app.Ros
 	e.StudentNo, err = s.c.openString(ad("roster.student_no", key), student)
 	return e, err
 }
+
+// RosterSchools lists the schools on the roster, sorted.
+func (s *Store) RosterSchools(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT school FROM roster WHERE school <> '' ORDER BY school")
+	if err != nil {
+		return nil, fmt.Errorf("store: roster schools: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var sch string
+		if err := rows.Scan(&sch); err != nil {
+			return nil, fmt.Errorf("store: roster schools: %w", err)
+		}
+		out = append(out, sch)
+	}
+	return out, rows.Err()
+}

@@ -353,3 +353,14 @@ func sessionCards(ctx context.Context, tx *sql.Tx, sessionID string) (map[app.Ca
 	}
 	return cards, rows.Err()
 }
+
+// SessionCounts counts the sessions started since, and those of them
+// confirmed (for the operator's dashboard).
+func (s *Store) SessionCounts(ctx context.Context, since time.Time) (started, confirmed int, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE submission_id <> '')
+		FROM sessions WHERE started_at >= ?`, formatTime(since)).Scan(&started, &confirmed)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: session counts: %w", err)
+	}
+	return started, confirmed, nil
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -88,4 +89,35 @@ func (s *Store) InstallID(ctx context.Context) (string, error) {
 	}
 	id = app.NewID()
 	return id, s.SetSetting(ctx, SettingInstallID, id)
+}
+
+// SettingKiosk holds the operator's kiosk settings (JSON).
+const SettingKiosk = "kiosk.settings"
+
+// KioskSettings are the operator's settings; zero when never saved.
+func (s *Store) KioskSettings(ctx context.Context) (app.KioskSettings, error) {
+	var ks app.KioskSettings
+	v, err := s.Setting(ctx, SettingKiosk)
+	if errors.Is(err, app.ErrNotFound) {
+		return ks, nil
+	}
+	if err != nil {
+		return ks, err
+	}
+	if err := json.Unmarshal([]byte(v), &ks); err != nil {
+		return ks, fmt.Errorf("store: kiosk settings: %w", err)
+	}
+	return ks, nil
+}
+
+// SaveKioskSettings keeps the operator's settings, checked first.
+func (s *Store) SaveKioskSettings(ctx context.Context, ks app.KioskSettings) error {
+	if err := ks.Validate(); err != nil {
+		return fmt.Errorf("store: save kiosk settings: %w", err)
+	}
+	data, err := json.Marshal(ks)
+	if err != nil {
+		return err
+	}
+	return s.SetSetting(ctx, SettingKiosk, string(data))
 }

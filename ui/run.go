@@ -75,9 +75,6 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 			return fmt.Errorf("ui: unknown screen %q (one of: %s)", o.Screen, strings.Join(Screens(), ", "))
 		}
 	}
-	if err := setLanguage(o.Lang); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	st, done, err := openStore(ctx, o)
@@ -85,6 +82,14 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 		return err
 	}
 	defer done()
+	ks, err := st.KioskSettings(ctx) // the operator's settings; flags given win
+	if err != nil {
+		return err
+	}
+	o = o.with(ks)
+	if err := setLanguage(o.Lang); err != nil {
+		return err
+	}
 	var resume *app.Session // a graduate who was paying when the kiosk stopped
 	if o.Screen == "" {
 		if s, err := st.ResumableSession(ctx, time.Now().Add(-app.ResumeWithin)); err == nil {
@@ -112,13 +117,15 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	w.SetFullScreen(o.Fullscreen)
 	w.SetPadded(false)
 
-	profile, err := defaultProfile()
+	profile, err := kioskProfile(ks.Profile)
 	if err != nil {
 		return err
 	}
-	cam := newCamera(capture.Config{Camera: o.Camera, Profile: profile})
+	cam := newCamera(capture.Config{Camera: o.Camera, Profile: profile, Background: ks.Background,
+		Width: ks.Width, Height: ks.Height, Rotate: ks.Rotate})
 	defer cam.Close()
 	cfg := config{Lang: o.Lang}
+	cfg.IdleWarn, cfg.IdleTimeout = ks.IdleTimeout()
 	var pay app.Payments // an enrolled kiosk takes payment through its server
 	worker, err := remote.NewWorker(ctx, st)
 	switch {
@@ -149,6 +156,7 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 		}
 	}
 	k := newShell(w, svc, cam, cfg)
+	k.ops = kioskStore{st}
 	if o.Screen != "" {
 		if err := openDemo(ctx, k, st, o.Screen); err != nil {
 			return err
@@ -171,13 +179,27 @@ func Run(o Options, newCamera func(capture.Config) capture.Camera) error {
 	return nil
 }
 
-// defaultProfile is the shipped default photo profile.
-func defaultProfile() (spec.Profile, error) {
+// with fills what the command line left unset from the operator's settings.
+func (o Options) with(ks app.KioskSettings) Options {
+	if o.Lang == "" {
+		o.Lang = ks.Lang
+	}
+	if o.Lang == "" {
+		o.Lang = langZH
+	}
+	if o.Camera == "" {
+		o.Camera = ks.Camera
+	}
+	return o
+}
+
+// kioskProfile is the profile of that name ("" the shipped default).
+func kioskProfile(name string) (spec.Profile, error) {
 	profiles, err := spec.LoadProfiles(assets.Profiles, "profiles")
 	if err != nil {
 		return spec.Profile{}, err
 	}
-	return profiles.Get("")
+	return profiles.Get(name)
 }
 
 // newService wires the domain service to the store: a kiosk that takes no

@@ -82,6 +82,10 @@ type shell struct {
 	syncBox   *fyne.Container // the indicator in the top bar
 	worker    *remote.Worker  // nil: no server
 
+	ops      operatorStore   // nil: no operator mode
+	operator *operatorScreen // operator mode, while open
+	opPIN    *pinDialog      // its PIN question (tests answer it)
+
 	calls    sync.WaitGroup // the screens' server calls under way (tests wait for them)
 	checking bool           // the start-up self-check runs
 	check    *selfCheck     // its outcome; nil until it is done (or never run)
@@ -116,6 +120,7 @@ func newShell(win fyne.Window, svc *app.Service, cam capture.Camera, cfg config)
 		OnExpire: func() { uiDo(k.onIdleExpire) }}
 	win.SetContent(k.body)
 	win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { k.touch() })
+	win.Canvas().AddShortcut(operatorChord, func(fyne.Shortcut) { k.onOperatorRequest() })
 	k.show()
 	return k
 }
@@ -195,6 +200,11 @@ func (k *shell) screenFor(s app.Step) screen {
 // show renders the current step's screen under the top bar; a screen
 // that replaces another is entered after the old one has left.
 func (k *shell) show() {
+	if k.operator != nil {
+		k.body.Objects = []fyne.CanvasObject{container.NewPadded(k.operator.content())}
+		k.body.Refresh()
+		return
+	}
 	step := k.svc.Session().Step
 	next := k.screenFor(step)
 	changed := next != k.current
@@ -214,6 +224,10 @@ func (k *shell) show() {
 
 func (k *shell) topBar(step app.Step) fyne.CanvasObject {
 	title := text(lang.L("app.short_title"), 22, colPrimary, true)
+	var head fyne.CanvasObject = title
+	if step == app.StepWelcome && k.ops != nil { // held down: operator mode
+		head = newLongPress(title, k.onOperatorRequest)
+	}
 	toggle := widget.NewButton(lang.L("lang.toggle"), k.onToggleLanguage)
 	var middle fyne.CanvasObject = widget.NewLabel("")
 	right := sized(toggle)
@@ -231,7 +245,7 @@ func (k *shell) topBar(step app.Step) fyne.CanvasObject {
 		}
 		middle = container.NewCenter(bar)
 	}
-	bar := container.NewBorder(nil, nil, container.NewCenter(title), right, middle)
+	bar := container.NewBorder(nil, nil, container.NewCenter(head), right, middle)
 	return container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
 }
 
@@ -331,6 +345,10 @@ func (k *shell) hideWarning() {
 // starts in the default language.
 func (k *shell) onIdleExpire() {
 	k.hideWarning()
+	if k.operator != nil { // an assistant who walked away: back to Welcome
+		k.closeOperator()
+		return
+	}
 	if err := k.svc.Reset(k.ctx, app.EndTimeout); err != nil {
 		log.Print(err)
 	}

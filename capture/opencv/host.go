@@ -68,7 +68,34 @@ func (h *Host) analyze(img gocv.Mat) (spec.Report, error) {
 func (h *Host) standardise(img gocv.Mat, o imaging.Options) (imaging.Result, error) {
 	h.stillsMu.Lock()
 	defer h.stillsMu.Unlock()
+	if o.Background == "" {
+		o.Background = h.cfg.Background
+	}
 	return h.stills.Standardise(img, h.cfg.Profile, o)
+}
+
+// cameraOptions is how the kiosk asks for frames: kioskCamera with the
+// operator's frame size and rotation.
+func (h *Host) cameraOptions() camera.Options {
+	o := kioskCamera
+	if h.cfg.Width > 0 && h.cfg.Height > 0 {
+		o.Width, o.Height = h.cfg.Width, h.cfg.Height
+	}
+	o.Rotate = h.cfg.Rotate
+	return o
+}
+
+// Devices lists the webcams.
+func (h *Host) Devices() ([]capture.Device, error) {
+	devs, err := camera.ListDevices()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]capture.Device, len(devs))
+	for i, d := range devs {
+		out[i] = capture.Device{Path: d.Path, Name: d.Name}
+	}
+	return out, nil
 }
 
 // New returns the camera of cfg; nothing is loaded or opened yet.
@@ -128,11 +155,11 @@ func (h *Host) source(p capture.Purpose) (src camera.Source, demo bool, err erro
 		return camera.NewFile(f, kioskCamera), false, nil
 	}
 	if h.cfg.Camera != "" {
-		src, err := camera.Parse(h.cfg.Camera, kioskCamera)
+		src, err := camera.Parse(h.cfg.Camera, h.cameraOptions())
 		return src, false, err
 	}
 	if devs, err := camera.ListDevices(); err == nil && len(devs) > 0 {
-		return camera.NewDevice(devs[0].Path, kioskCamera), false, nil
+		return camera.NewDevice(devs[0].Path, h.cameraOptions()), false, nil
 	}
 	path, err := camera.DemoClip(demoClips[p])
 	if err != nil {

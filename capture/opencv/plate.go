@@ -8,6 +8,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"gradphoto/camera"
+	"gradphoto/capture"
 	"gradphoto/imaging"
 	"gradphoto/spec"
 )
@@ -85,6 +86,17 @@ func (h *Host) CalibrateBackdrop(ctx context.Context) error {
 	h.plateMu.Unlock()
 	old.Close()
 	return nil
+}
+
+// Backdrop is the learnt empty backdrop as a JPEG, for the operator's
+// preview; capture.ErrNoBackdrop when none is ready.
+func (h *Host) Backdrop() ([]byte, error) {
+	p := h.plateCopy()
+	if p == nil {
+		return nil, capture.ErrNoBackdrop
+	}
+	defer p.Close()
+	return p.JPEG()
 }
 
 // ErrNotEmpty: a calibration was asked for while someone is in front of

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"image"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"gradphoto/app"
+	"gradphoto/capture"
+	"gradphoto/internal/fixture"
+)
+
+// Backdrop calibration from the operator screen, with a video file of the
+// empty backdrop as the camera: "learn the backdrop" shows the camera,
+// learns it, says so, shows the backdrop learnt, and is audited.
+func TestOperatorCalibration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the face models")
+	}
+	bd, err := fixture.ShadowedBackdrop(image.Pt(1280, 720))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bd.Close()
+	clip := filepath.Join(t.TempDir(), "empty.mp4")
+	if err := fixture.WriteClip(clip, 2*fixture.ClipFPS, func(int) (gocv.Mat, error) { return bd.Clone(), nil }); err != nil {
+		t.Fatal(err)
+	}
+	l := startUILoop(t)
+	r := newCamRig(t, l, app.Policy{}, map[capture.Purpose]string{capture.PurposeFace: clip})
+	r.k.ops = kioskStore{r.st}
+	done := make(chan error, 1)
+	l.run(func() {
+		r.k.openOperator()
+		c := r.k.operator.calib
+		c.done = func(err error) { done <- err }
+		c.onLearn()
+		if !c.cam.running() {
+			t.Error("the camera did not start")
+		}
+	})
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("calibration: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no calibration in 30 s")
+	}
+	l.run(func() {
+		s := r.k.operator
+		if !strings.Contains(s.note.Text, "背景已学好") || s.calib.backdrop.Image == nil {
+			t.Errorf("after calibration: %q, picture %v", s.note.Text, s.calib.backdrop.Image != nil)
+		}
+		if b := s.calib.backdrop.Image.Bounds(); b.Dx() < 320 {
+			t.Errorf("the backdrop picture is %v", b)
+		}
+		r.k.closeOperator()
+		if s.calib.cam.running() {
+			t.Error("the camera runs after operator mode closed")
+		}
+	})
+	if n := r.auditCount(t, "backdrop.calibrate"); n != 1 {
+		t.Errorf("%d calibrations audited", n)
+	}
+}
