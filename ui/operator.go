@@ -52,8 +52,8 @@ func (s kioskStore) Enrol(ctx context.Context, url, code, name string) (api.Enro
 // settings, backdrop calibration, roster import and export, behind the
 // operator PIN. Every action is audited as "operator".
 type operatorScreen struct {
-	k    *shell
-	tabs *container.AppTabs
+	k       *shell
+	tabs    *container.AppTabs
 	note    *widget.Label     // the outcome of the last action
 	noteBox fyne.CanvasObject // its card, hidden while there is none
 
