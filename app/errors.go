@@ -23,4 +23,8 @@ var (
 	ErrNotVerified = errors.New("not verified")
 	// ErrTooManyTries: the second question was answered wrong too often.
 	ErrTooManyTries = errors.New("too many tries")
+	// ErrStorageFull: the kiosk's disk (or its database's size limit) is
+	// full; nothing of the write was kept, and it works again once there is
+	// room.
+	ErrStorageFull = errors.New("storage full")
 )

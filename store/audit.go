@@ -29,7 +29,7 @@ func (s *Store) Audit(ctx context.Context, actor, action, detail string) error {
 func audit(ctx context.Context, ex execer, actor, action, detail, at string) error {
 	_, err := ex.ExecContext(ctx, "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
 		at, actor, action, detail)
-	return err
+	return storageFull(err)
 }
 
 // AuditLog returns up to limit entries, newest first; limit <= 0 means all.

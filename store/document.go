@@ -40,7 +40,7 @@ func (s *Store) saveDocument(ctx context.Context, sessionID string, side app.Car
 	_, err = s.w.ExecContext(ctx, `INSERT INTO documents (id, session_id, side, image_enc,
 		sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		id, sessionID, string(side), sealed, digest, len(image), formatTime(s.now()))
-	return id, unknownSession(err, sessionID)
+	return id, storageFull(unknownSession(err, sessionID))
 }
 
 // Document returns the decrypted image of a document: app.ErrNotFound if

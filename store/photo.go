@@ -49,7 +49,7 @@ func (s *Store) insertPhoto(ctx context.Context, tx execer, p Photo) error {
 	_, err = tx.ExecContext(ctx, `INSERT INTO photos (id, session_id, kind, data, sealed, sha256,
 		size, report, created_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
 		p.ID, p.SessionID, p.Kind, sealed, p.SHA256, len(p.Data), p.Report, formatTime(p.CreatedAt))
-	return unknownSession(err, p.SessionID)
+	return storageFull(unknownSession(err, p.SessionID))
 }
 
 // photoAD binds a photo's sealed bytes to its row.

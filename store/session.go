@@ -52,7 +52,7 @@ ON CONFLICT (id) DO UPDATE SET
 // The matched roster entry and prior status are stored as references and
 // read back from the roster and statuses; card photos are the documents.
 func (s *Store) SaveSession(ctx context.Context, sess app.Session) error {
-	if err := s.saveSession(ctx, s.w, sess); err != nil {
+	if err := storageFull(s.saveSession(ctx, s.w, sess)); err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}
 	return nil

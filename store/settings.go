@@ -33,7 +33,7 @@ func (s *Store) setSetting(ctx context.Context, ex execer, key, value string) er
 	_, err := ex.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		key, value, formatTime(s.now()))
-	return err
+	return storageFull(err)
 }
 
 // SettingOperatorPIN is the operator PIN's argon2id hash.

@@ -219,16 +219,38 @@ func (s *Store) closeAll() {
 }
 
 // withTx runs fn in one write transaction, committing when fn returns nil.
+// A full disk is app.ErrStorageFull, and nothing of the transaction stays.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return storageFull(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return storageFull(err)
 	}
-	return tx.Commit()
+	return storageFull(tx.Commit())
+}
+
+// storageFull marks SQLite's "database or disk is full" as
+// app.ErrStorageFull.
+func storageFull(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return fmt.Errorf("%w: %w", app.ErrStorageFull, err)
+	}
+	return err
+}
+
+// LimitPages caps the database at n pages (n <= 0: no cap): a disk that
+// fills up, for tests, or a cap an operator sets. Writes past it fail
+// with app.ErrStorageFull.
+func (s *Store) LimitPages(ctx context.Context, n int) error {
+	if n <= 0 {
+		n = 2147483646
+	}
+	_, err := s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", n))
+	return err
 }
 
 // affectedOne turns "no row changed" into app.ErrNotFound.

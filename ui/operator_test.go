@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,4 +260,45 @@ func indexOfStatus(s app.Status) int {
 		}
 	}
 	return -1
+}
+
+// A full disk: starting fails with a plain message that says what to do,
+// the kiosk stays at Welcome, and works again once there is room.
+func TestStorageFullMessage(t *testing.T) {
+	r := newRig(t, config{})
+	ctx := context.Background()
+	if err := r.st.LimitPages(ctx, 1); err != nil { // no page more than it has
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ { // and those it has filled up with sessions begun and declined
+		err := r.k.svc.Start(ctx)
+		if errors.Is(err, app.ErrStorageFull) {
+			break
+		}
+		if err == nil {
+			err = r.k.svc.DeclineConsent(ctx)
+		}
+		if err != nil || i > 100000 {
+			t.Fatalf("filling the database: %v", err)
+		}
+	}
+	l := startUILoop(t)
+	l.run(func() {
+		test.Tap(r.k.welcome.start)
+		if !strings.Contains(r.texts(), "存储空间已满") || r.step() != app.StepWelcome {
+			t.Errorf("on a full disk: step %s\n%s", r.step(), r.texts())
+		}
+	})
+	if err := r.st.LimitPages(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	l.run(func() {
+		test.Tap(r.k.welcome.start)
+		if r.step() != app.StepConsent {
+			t.Errorf("with room again: step %s", r.step())
+		}
+	})
+	if err := r.st.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
 }

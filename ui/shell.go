@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"log"
 	"strings"
 	"sync"
@@ -288,6 +289,10 @@ func (k *shell) act(call func(ctx context.Context) error) bool {
 // fail tells the graduate something went wrong on our side and logs it.
 func (k *shell) fail(err error) {
 	log.Print(err)
+	if errors.Is(err, app.ErrStorageFull) { // the assistant can free space; nothing was half kept
+		k.message(lang.L("error.title"), lang.L("error.storage_full"))
+		return
+	}
 	k.message(lang.L("error.title"), lang.L("error.system"))
 }
 
