@@ -5,7 +5,11 @@ import (
 	"testing"
 
 	"gradphoto/internal/matleak"
+	"gradphoto/internal/piilog"
 )
 
-// TestMain fails the run, under -tags matprofile, if any gocv.Mat is left open.
-func TestMain(m *testing.M) { os.Exit(matleak.Run(m)) }
+// TestMain fails the run if a gocv.Mat is left open (-tags matprofile) or
+// the log holds an ID number or a test graduate's name.
+func TestMain(m *testing.M) {
+	os.Exit(piilog.Run(func() int { return matleak.Run(m) }, piilog.TestNames...))
+}
