@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,8 +31,11 @@ func (s *consentScreen) content() fyne.CanvasObject {
 		s.accept.Disable()
 	}
 	top := container.NewVBox(heading(lang.L("consent.title")), version)
-	row := newTapRow(s.check, func() { s.check.SetChecked(!s.check.Checked) })
-	bottom := container.NewVBox(atLeast(row, 0, touchHeight), buttonRow(
+	// the tick and its words are one finger-sized target: a larger box,
+	// and the whole row takes the tap
+	big := container.NewThemeOverride(s.check, bigTick{fyne.CurrentApp().Settings().Theme()})
+	row := newTapRow(card(big), func() { s.check.SetChecked(!s.check.Checked) })
+	bottom := container.NewVBox(atLeast(row, 0, touchHeight+8), buttonRow(
 		[]fyne.CanvasObject{s.decline}, s.accept))
 	return container.NewBorder(top, bottom, nil, nil, card(newTouchScroll(notice)))
 }
@@ -56,4 +60,15 @@ func (s *consentScreen) onAccept() {
 func (s *consentScreen) onDecline() {
 	s.k.act(s.k.svc.DeclineConsent)
 	s.k.clear()
+}
+
+// bigTick is the theme of the consent's tick box: a box the size of a
+// fingertip.
+type bigTick struct{ fyne.Theme }
+
+func (t bigTick) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInlineIcon {
+		return 56
+	}
+	return t.Theme.Size(n)
 }
