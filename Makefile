@@ -13,7 +13,7 @@ GOFILES  = $(shell git ls-files -co --exclude-standard '*.go')
 XVFB    := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
 FUZZTIME ?= 30s
 
-.PHONY: deps build build-server run server test walk bench fuzz screenshots acceptance clean
+.PHONY: deps build build-server run server test walk package bench fuzz screenshots acceptance clean
 
 deps:
 	@bash scripts/deps.sh
@@ -50,12 +50,20 @@ test: deps
 	$(XVFB) $(GO) test -race -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -tags $(TAGS),matprofile $(GOCV_PKGS)
 	$(MAKE) walk
+	$(MAKE) package
+	bash scripts/package-check.sh $(DIST)
 
 # The kiosk's real window walked through, zh-CN and en, by clicks on the
 # words on screen (scripts/walk.sh); screenshots in WALK_OUT.
 WALK_OUT ?= /tmp/gradphoto-walk
 walk: build
 	bash scripts/walk.sh $(BIN) $(WALK_OUT)
+
+# The kiosk PC's install: a .deb and a tar.xz in DIST (scripts/package.sh);
+# scripts/package-check.sh installs the .deb and checks it opens full screen.
+DIST ?= dist
+package: build
+	bash scripts/package.sh $(BIN) $(DIST)
 
 # Budgets are for one core: GOMAXPROCS 1 and one OpenCV thread.
 bench: deps
@@ -77,4 +85,4 @@ acceptance: deps
 	$(GO) run -tags $(TAGS) ./tools/acceptance -readme README.md -out $(ACCEPTANCE_OUT)
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -11,6 +11,7 @@ packages=(
   fonts-droid-fallback                           # source of the embedded CJK font
   chromium-headless-shell                        # the reviewer pages' browser test (chromedp)
   tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev  # reading the ID card (gosseract)
+  binutils xz-utils desktop-file-utils x11-xserver-utils # make package and its check
 )
 
 missing=()
