@@ -76,6 +76,10 @@ type Camera interface {
 	CalibrateBackdrop(ctx context.Context) error
 	// Backdrop is the learnt empty backdrop as a JPEG (ErrNoBackdrop).
 	Backdrop() ([]byte, error)
+	// TryMatte makes the photo of whoever sits in front of the running
+	// face camera with the learnt backdrop (a JPEG): the operator sees the
+	// person cut out on the profile's background (ErrNoBackdrop).
+	TryMatte(ctx context.Context) ([]byte, error)
 	// Close stops the camera and frees the models.
 	Close()
 }

@@ -27,12 +27,13 @@ func demoNumber(d17 string) string { return d17 + string(app.CheckChar(d17)) }
 
 // demoScreens opens each named screen in the state it shows.
 var demoScreens = map[string]func(ctx context.Context, k *shell) error{
-	"welcome":           func(context.Context, *shell) error { return nil },
-	"operator":          func(_ context.Context, k *shell) error { return demoOperator(k, 0) },
-	"operator-settings": func(_ context.Context, k *shell) error { return demoOperator(k, 1) },
-	"operator-export":   func(_ context.Context, k *shell) error { return demoOperator(k, 4) },
-	"consent":           func(ctx context.Context, k *shell) error { return k.svc.Start(ctx) },
-	"identity":          demoIdentity,
+	"welcome":              func(context.Context, *shell) error { return nil },
+	"operator":             func(_ context.Context, k *shell) error { return demoOperator(k, 0) },
+	"operator-settings":    func(_ context.Context, k *shell) error { return demoOperator(k, 1) },
+	"operator-calibration": func(_ context.Context, k *shell) error { return demoOperator(k, 2) },
+	"operator-export":      func(_ context.Context, k *shell) error { return demoOperator(k, 4) },
+	"consent":              func(ctx context.Context, k *shell) error { return k.svc.Start(ctx) },
+	"identity":             demoIdentity,
 	"identity-scan": func(ctx context.Context, k *shell) error {
 		if err := demoIdentity(ctx, k); err != nil {
 			return err

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"image"
 	"image/jpeg"
 	"log"
 
@@ -21,7 +22,7 @@ type calibration struct {
 	s        *operatorScreen
 	cam      camScreen
 	backdrop *canvas.Image
-	start    *fyne.Container
+	matte    *canvas.Image // the last try: the person cut out on the profile's background
 	busy     bool
 	done     func(err error) // tests wait on it
 }
@@ -30,7 +31,10 @@ func newCalibration(s *operatorScreen) *calibration {
 	c := &calibration{s: s, cam: camScreen{k: s.k, kind: capture.GuideFace}}
 	c.backdrop = canvas.NewImageFromImage(nil)
 	c.backdrop.FillMode = canvas.ImageFillContain
-	c.backdrop.SetMinSize(fyne.NewSize(320, 180))
+	c.backdrop.SetMinSize(fyne.NewSize(210, 120))
+	c.matte = canvas.NewImageFromImage(nil)
+	c.matte.FillMode = canvas.ImageFillContain
+	c.matte.SetMinSize(fyne.NewSize(165, 220))
 	return c
 }
 
@@ -40,10 +44,14 @@ func (c *calibration) content() fyne.CanvasObject {
 	}
 	show := touchButton(lang.L("operator.calib_preview"), false, c.onPreview)
 	learn := touchButton(lang.L("operator.calib_learn"), true, c.onLearn)
+	try := touchButton(lang.L("operator.calib_try"), false, c.onTry)
 	c.showBackdrop()
-	side := container.NewVBox(paragraph(lang.L("operator.calib_help")), sized(show), sized(learn),
-		caption(lang.L("operator.calib_learnt")), c.backdrop)
-	return container.NewBorder(nil, nil, nil, atLeast(side, 340, 0), c.cam.preview())
+	pictures := container.NewGridWithColumns(2,
+		container.NewBorder(caption(lang.L("operator.calib_learnt")), nil, nil, nil, c.backdrop),
+		container.NewBorder(caption(lang.L("operator.calib_cutout")), nil, nil, nil, c.matte))
+	side := container.NewVBox(paragraph(lang.L("operator.calib_help")),
+		container.NewGridWithColumns(2, sized(show), sized(learn)), sized(try), pictures)
+	return container.NewBorder(nil, nil, nil, atLeast(newTouchScroll(side), 440, 0), c.cam.preview())
 }
 
 // caption is a small caption.
@@ -79,6 +87,49 @@ func (c *calibration) onLearn() {
 		err := k.cam.CalibrateBackdrop(k.ctx)
 		uiDo(func() { c.onLearnt(err) })
 	}()
+}
+
+// onTry makes a photo of whoever sits in front of the camera with the
+// backdrop learnt, so the operator sees how well the person is cut out.
+func (c *calibration) onTry() {
+	k := c.s.k
+	k.touch()
+	if c.busy {
+		return
+	}
+	if !c.cam.running() {
+		c.onPreview()
+	}
+	c.busy = true
+	c.s.say(lang.L("operator.calib_trying"))
+	k.calls.Add(1)
+	go func() {
+		defer k.calls.Done()
+		data, err := k.cam.TryMatte(k.ctx)
+		uiDo(func() { c.onTried(data, err) })
+	}()
+}
+
+func (c *calibration) onTried(data []byte, err error) {
+	c.busy = false
+	if err == nil {
+		var img image.Image
+		if img, err = jpeg.Decode(bytes.NewReader(data)); err == nil {
+			c.matte.Image = img
+			c.matte.Refresh()
+			c.s.say(lang.L("operator.calib_tried"))
+		}
+	}
+	switch {
+	case errors.Is(err, capture.ErrNoBackdrop):
+		c.s.say(lang.L("operator.calib_first"))
+	case err != nil:
+		log.Print(err)
+		c.s.say(lang.L("operator.calib_try_failed", map[string]any{"Why": lang.L(refusalKey(err))}))
+	}
+	if c.done != nil {
+		c.done(err)
+	}
 }
 
 func (c *calibration) onLearnt(err error) {

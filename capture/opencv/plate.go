@@ -102,3 +102,30 @@ func (h *Host) Backdrop() ([]byte, error) {
 // ErrNotEmpty: a calibration was asked for while someone is in front of
 // the camera.
 var ErrNotEmpty = errors.New("capture: someone is in front of the camera")
+
+// TryMatte is the operator's check of the calibration: one frame from the
+// running face camera, with somebody in front of it, made into the photo
+// with the learnt backdrop — the person cut out onto the profile's
+// background, as a JPEG. capture.ErrNoBackdrop before a calibration; the
+// engine's refusals (nobody, too far…) as they are.
+func (h *Host) TryMatte(ctx context.Context) ([]byte, error) {
+	plate := h.plateCopy()
+	if plate == nil {
+		return nil, capture.ErrNoBackdrop
+	}
+	defer plate.Close()
+	frames, err := h.burst(ctx, 1)
+	if err != nil {
+		return nil, fmt.Errorf("capture: try matte: %w", err)
+	}
+	defer func() {
+		for _, f := range frames {
+			f.Close()
+		}
+	}()
+	res, err := h.standardise(frames[0], imaging.Options{Plate: plate})
+	if err != nil {
+		return nil, fmt.Errorf("capture: try matte: %w", err)
+	}
+	return res.JPEG, nil
+}

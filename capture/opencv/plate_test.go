@@ -1,9 +1,11 @@
 package opencv
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"image"
+	"image/jpeg"
 	"testing"
 	"time"
 
@@ -69,4 +71,36 @@ func TestFaceRunLearnsThePlate(t *testing.T) {
 	if err := h.CalibrateBackdrop(ctx); !errors.Is(err, ErrNotEmpty) {
 		t.Errorf("calibration with someone seated: %v, want ErrNotEmpty", err)
 	}
+	// the operator's check of the matte: the seated person on the profile's
+	// background, the corners of the photo that colour
+	data, err := h.TryMatte(ctx)
+	if err != nil {
+		t.Fatalf("try matte: %v", err)
+	}
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := h.Profile().Colour("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	for _, p := range []image.Point{{b.Min.X + 3, b.Min.Y + 3}, {b.Max.X - 4, b.Min.Y + 3}} {
+		r, g, bl, _ := img.At(p.X, p.Y).RGBA()
+		got := [3]int{int(r >> 8), int(g >> 8), int(bl >> 8)}
+		if abs(got[0]-int(want.R)) > 8 || abs(got[1]-int(want.G)) > 8 || abs(got[2]-int(want.B)) > 8 {
+			t.Errorf("matte corner %v is %v, want the background %v", p, got, want)
+		}
+	}
 }
+
+// A matte is tried only once a backdrop is learnt.
+func TestTryMatteNeedsABackdrop(t *testing.T) {
+	h := newTestHost(t, map[capture.Purpose]string{capture.PurposeFace: emptyThenSeated(t, 0, 1)})
+	if _, err := h.TryMatte(context.Background()); !errors.Is(err, capture.ErrNoBackdrop) {
+		t.Errorf("try matte with no backdrop: %v, want ErrNoBackdrop", err)
+	}
+}
+
+func abs(v int) int { return max(v, -v) }
