@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -11,22 +10,12 @@ import (
 	"testing"
 
 	"gradphoto/api/bundle"
-	"gradphoto/store"
 )
 
 // `backup` seals every confirmed submission with the passphrase read from
 // stdin; a short passphrase or no OUT writes nothing.
 func TestBackupCommand(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "kiosk.db")
-	st, err := store.Open(ctx, db, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seed(ctx, st, 2); err != nil {
-		t.Fatal(err)
-	}
+	dir, db, st := seededStore(t, 2)
 	st.Close()
 	out := filepath.Join(dir, "kiosk.backup")
 	run := func(stdin string, args ...string) (int, string) {

@@ -62,15 +62,7 @@ func readBatch(t *testing.T, path string) (map[string][]byte, [][]string) {
 // day select what they say; bad flags write nothing.
 func TestExport(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "kiosk.db")
-	st, err := store.Open(ctx, db, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seed(ctx, st, 4); err != nil {
-		t.Fatal(err)
-	}
+	dir, db, st := seededStore(t, 4)
 	var all []store.ExportRow
 	if err := st.Export(ctx, store.ExportFilter{}, func(r store.ExportRow) error { all = append(all, r); return nil }); err != nil {
 		t.Fatal(err)
@@ -150,7 +142,7 @@ func TestExport(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
-	st, err = store.Open(ctx, db, store.Options{})
+	st, err := store.Open(ctx, db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,4 +160,20 @@ func TestExport(t *testing.T) {
 	if n != 4 {
 		t.Errorf("%d exports audited, want 4", n)
 	}
+}
+
+// seededStore is a kiosk database in a temporary folder with n confirmed
+// demo submissions: the folder, the database's path and the open store.
+func seededStore(t *testing.T, n int) (dir, db string, st *store.Store) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, "kiosk.db")
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed(context.Background(), st, n); err != nil {
+		t.Fatal(err)
+	}
+	return dir, db, st
 }

@@ -71,27 +71,25 @@ func (c *calibration) onPreview() {
 
 // onLearn learns the empty backdrop from the running camera.
 func (c *calibration) onLearn() {
-	k := c.s.k
-	k.touch()
-	if c.busy {
-		return
-	}
-	if !c.cam.running() {
-		c.onPreview()
-	}
-	c.busy = true
-	c.s.say(lang.L("operator.calib_working"))
-	k.calls.Add(1)
-	go func() {
-		defer k.calls.Done()
+	c.work("operator.calib_working", func(k *shell) func() {
 		err := k.cam.CalibrateBackdrop(k.ctx)
-		uiDo(func() { c.onLearnt(err) })
-	}()
+		return func() { c.onLearnt(err) }
+	})
 }
 
 // onTry makes a photo of whoever sits in front of the camera with the
 // backdrop learnt, so the operator sees how well the person is cut out.
 func (c *calibration) onTry() {
+	c.work("operator.calib_trying", func(k *shell) func() {
+		data, err := k.cam.TryMatte(k.ctx)
+		return func() { c.onTried(data, err) }
+	})
+}
+
+// work runs job off the UI goroutine with the camera on (one job at a
+// time), saying the message of key meanwhile; job returns what the UI
+// does with its outcome.
+func (c *calibration) work(key string, job func(k *shell) func()) {
 	k := c.s.k
 	k.touch()
 	if c.busy {
@@ -101,12 +99,11 @@ func (c *calibration) onTry() {
 		c.onPreview()
 	}
 	c.busy = true
-	c.s.say(lang.L("operator.calib_trying"))
+	c.s.say(lang.L(key))
 	k.calls.Add(1)
 	go func() {
 		defer k.calls.Done()
-		data, err := k.cam.TryMatte(k.ctx)
-		uiDo(func() { c.onTried(data, err) })
+		uiDo(job(k))
 	}()
 }
 
