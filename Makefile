@@ -13,7 +13,7 @@ GOFILES  = $(shell git ls-files -co --exclude-standard '*.go')
 XVFB    := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
 FUZZTIME ?= 30s
 
-.PHONY: deps build build-server run server test walk package bench fuzz screenshots acceptance clean
+.PHONY: deps build build-server run server server-pg test test-pg walk package bench fuzz screenshots acceptance clean
 
 deps:
 	@bash scripts/deps.sh
@@ -32,6 +32,14 @@ SERVER_DATA ?= server-data
 server: build-server
 	@bash scripts/server.sh bin/gradphoto-server $(SERVER_DATA)
 
+# make server-pg: the same on a throw-away PostgreSQL (scripts/pg.sh) in
+# SERVER_PG, stopped and removed when the server stops.
+SERVER_PG ?= /tmp/gradphoto-server-pg
+server-pg: build-server
+	@url=$$(bash scripts/pg.sh start $(SERVER_PG)) || exit 1; \
+	trap 'bash scripts/pg.sh stop $(SERVER_PG)' EXIT; \
+	DB="$$url" bash scripts/server.sh bin/gradphoto-server $(SERVER_PG)/server
+
 # make run ARGS="--fullscreen" for a real kiosk; ARGS="--screen identity --lang en" for one screen.
 run: build
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -49,9 +57,21 @@ test: deps
 	$(GO) vet -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -race -tags $(TAGS) ./...
 	$(XVFB) $(GO) test -tags $(TAGS),matprofile $(GOCV_PKGS)
+	$(MAKE) test-pg
 	$(MAKE) walk
 	$(MAKE) package
 	bash scripts/package-check.sh $(DIST)
+
+# The server's and the sync's tests once more, on a throw-away PostgreSQL
+# (scripts/pg.sh: initdb and pg_ctl in a temporary folder, fsync off),
+# each test on a database of its own.
+PG_PKGS = ./server/... ./remote
+test-pg: deps
+	@dir=$$(mktemp -d /tmp/gradphoto-pg.XXXXXX); \
+	url=$$(PG_FSYNC=off bash scripts/pg.sh start $$dir) || exit 1; \
+	echo "PostgreSQL in $$dir"; \
+	GRADPHOTO_TEST_PG="$$url" $(GO) test -race -tags $(TAGS) $(PG_PKGS); rc=$$?; \
+	bash scripts/pg.sh stop $$dir; exit $$rc
 
 # The kiosk's real window walked through, zh-CN and en, by clicks on the
 # words on screen (scripts/walk.sh); screenshots in WALK_OUT.

@@ -22,6 +22,7 @@ import (
 	"gradphoto/app"
 	"gradphoto/server"
 	"gradphoto/server/storage"
+	"gradphoto/server/storage/storagetest"
 	"gradphoto/store"
 )
 
@@ -33,7 +34,7 @@ type serverRig struct {
 
 func newServer(t testing.TB, wrap func(http.Handler) http.Handler) *serverRig {
 	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "server.db"))
+	db, err := storage.Open(context.Background(), storagetest.Source(t))
 	if err != nil {
 		t.Fatal(err)
 	}

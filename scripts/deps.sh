@@ -12,6 +12,7 @@ packages=(
   chromium-headless-shell                        # the reviewer pages' browser test (chromedp)
   tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev  # reading the ID card (gosseract)
   binutils xz-utils desktop-file-utils x11-xserver-utils # make package and its check
+  postgresql                                     # the server's tests on PostgreSQL (scripts/pg.sh)
 )
 
 missing=()

@@ -40,6 +40,9 @@ func TestEnrolment(t *testing.T) {
 	if r.fileHolds(en.Token) || r.fileHolds(normCode(code)) {
 		t.Error("the token or the code is stored in clear")
 	}
+	if !r.fileHolds(en.DeviceID) { // the look finds what is there
+		t.Error("the device id is not found in the database")
+	}
 	// a second kiosk gets its own receipt-code prefix
 	code2, err := NewEnrolCode(context.Background(), r.db, "")
 	if err != nil {

@@ -31,13 +31,15 @@ const (
 )
 
 const usage = `usage:
-  gradphoto-server serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F] [--public-url URL]
+  gradphoto-server serve --data DIR|--db URL [--listen ADDR] [--tls-cert F --tls-key F] [--public-url URL]
                         [--payment sandbox|wechat --wechat SETTINGS.json] [--order-ttl 5m]
   gradphoto-server enrol-code --data DIR [--school S]       prints one one-time enrolment code
   gradphoto-server reviewer add --data DIR NAME [--school S]...   prints the reviewer's password
   gradphoto-server voucher add --data DIR --amount FEN --until YYYY-MM-DD [--school S] [--count N]   prints the codes
   gradphoto-server manifest --data DIR                      JSON lines: submission, kind, version, sha256, status
   gradphoto-server import --data DIR FILE  < PASSPHRASE      a kiosk's backup (gradphoto backup), stored as a sync would
+  Every command takes --db URL instead of --data DIR: a PostgreSQL database
+  (postgres://USER@HOST:PORT/NAME) that several serve processes may share.
 `
 
 // Main runs gradphoto-server's command line and returns the exit code.
@@ -98,20 +100,35 @@ type multi []string
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
-// openData opens the data folder's database.
-func openData(ctx context.Context, dir string) (*storage.DB, error) {
-	if dir == "" {
-		return nil, errors.New("--data DIR is needed")
+// dataFlags are where every command finds the database: --data DIR (its
+// server.db, SQLite) or --db (a postgres:// URL, or a SQLite file).
+type dataFlags struct{ dir, db *string }
+
+func addDataFlags(fs *flag.FlagSet) dataFlags {
+	return dataFlags{
+		dir: fs.String("data", "", "the server's data folder (SQLite: DIR/server.db)"),
+		db:  fs.String("db", "", "the database instead: postgres://USER@HOST/NAME (several servers may share it) or a SQLite file"),
 	}
-	return storage.Open(ctx, filepath.Join(dir, "server.db"))
 }
 
-// command runs fn with the database of --data; errors go to stderr.
+func (d dataFlags) open(ctx context.Context) (*storage.DB, error) {
+	switch {
+	case *d.db != "" && *d.dir != "":
+		return nil, errors.New("--data and --db: give one")
+	case *d.db != "":
+		return storage.Open(ctx, *d.db)
+	case *d.dir != "":
+		return storage.Open(ctx, filepath.Join(*d.dir, "server.db"))
+	}
+	return nil, errors.New("--data DIR or --db URL is needed")
+}
+
+// command runs fn with the database of --data or --db; errors go to stderr.
 func command(name string, args []string, stderr io.Writer, setup func(fs *flag.FlagSet),
 	fn func(ctx context.Context, db *storage.DB, pos []string) error) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "", "the server's data folder")
+	data := addDataFlags(fs)
 	if setup != nil {
 		setup(fs)
 	}
@@ -120,7 +137,7 @@ func command(name string, args []string, stderr io.Writer, setup func(fs *flag.F
 		return exitUsage
 	}
 	ctx := context.Background()
-	db, err := openData(ctx, *data)
+	db, err := data.open(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage
@@ -236,7 +253,7 @@ func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "", "the server's data folder")
+	data := addDataFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	cert := fs.String("tls-cert", "", "TLS certificate (PEM); with --tls-key, serve HTTPS")
 	key := fs.String("tls-key", "", "TLS private key (PEM)")
@@ -262,7 +279,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	db, err := openData(ctx, *data)
+	db, err := data.open(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitUsage

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gradphoto/server/storage/storagetest"
 )
 
 func runMain(args ...string) (int, string, string) {
@@ -30,19 +32,19 @@ func runMain(args ...string) (int, string, string) {
 }
 
 func TestCommands(t *testing.T) {
-	data := t.TempDir()
-	code, out, _ := runMain("enrol-code", "--data", data, "--school", "北京理工大学")
+	dbFlag, data := storagetest.Flag(t)
+	code, out, _ := runMain("enrol-code", dbFlag, data, "--school", "北京理工大学")
 	if code != 0 || !regexp.MustCompile(`^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\n$`).MatchString(out) {
 		t.Errorf("enrol-code: %d %q", code, out)
 	}
-	code, pw, _ := runMain("reviewer", "add", "--data", data, "alice", "--school", "北京理工大学", "--school", "清华大学")
+	code, pw, _ := runMain("reviewer", "add", dbFlag, data, "alice", "--school", "北京理工大学", "--school", "清华大学")
 	if code != 0 || len(strings.TrimSpace(pw)) != 19 {
 		t.Errorf("reviewer add: %d %q", code, pw)
 	}
-	if code, _, errs := runMain("reviewer", "add", "--data", data, "alice"); code != 1 || !strings.Contains(errs, "taken") {
+	if code, _, errs := runMain("reviewer", "add", dbFlag, data, "alice"); code != 1 || !strings.Contains(errs, "taken") {
 		t.Errorf("the same name again: %d %q", code, errs)
 	}
-	if code, out, _ := runMain("manifest", "--data", data); code != 0 || out != "" {
+	if code, out, _ := runMain("manifest", dbFlag, data); code != 0 || out != "" {
 		t.Errorf("empty manifest: %d %q", code, out)
 	}
 	for _, args := range [][]string{{}, {"nope"}, {"reviewer"}, {"enrol-code"}, {"serve", "--tls-cert", "x"}} {

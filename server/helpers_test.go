@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -24,9 +25,11 @@ import (
 
 	"gradphoto/api"
 	"gradphoto/server/storage"
+	"gradphoto/server/storage/storagetest"
 )
 
-// rig is a real server on loopback with its SQLite database.
+// rig is a real server on loopback with its database (SQLite, or
+// PostgreSQL when the tests run on it: storagetest).
 type rig struct {
 	t    testing.TB
 	path string
@@ -44,7 +47,7 @@ func newRigWith(t testing.TB, cfg Config) *rig {
 // newRigAt is newRig with the configuration made for the server's address.
 func newRigAt(t testing.TB, config func(url string) Config) *rig {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "server.db")
+	path := storagetest.Source(t)
 	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -187,12 +190,50 @@ func itoa(n int64) string { return fmt.Sprint(n) }
 
 func hashOf(s string) []byte { return storage.Hash(s) }
 
-// fileHolds reports whether the database's files hold s anywhere.
+// fileHolds reports whether the database holds s anywhere: its files
+// (SQLite), or any row of any table as text, bytea as hex (PostgreSQL).
 func (r *rig) fileHolds(s string) bool {
 	r.t.Helper()
+	if storagetest.Postgres() {
+		return r.rowsHold(s)
+	}
 	for _, suffix := range []string{"", "-wal"} {
 		data, err := os.ReadFile(r.path + suffix)
 		if err == nil && bytes.Contains(data, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *rig) rowsHold(s string) bool {
+	r.t.Helper()
+	db, err := sql.Open("pgx", r.path)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	rows, err := db.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			r.t.Fatal(err)
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	for _, t := range tables {
+		var n int
+		q := "SELECT COUNT(*) FROM " + t + " AS x WHERE x::text LIKE '%' || $1 || '%' OR x::text LIKE '%' || $2 || '%'"
+		if err := db.QueryRowContext(ctx, q, s, hex.EncodeToString([]byte(s))).Scan(&n); err != nil {
+			r.t.Fatal(err)
+		}
+		if n > 0 {
 			return true
 		}
 	}
@@ -219,4 +260,19 @@ func (r *rig) auditCount(action string) int {
 		r.t.Fatal(err)
 	}
 	return n
+}
+
+// openData opens the database a command was given (flag and value, as
+// storagetest.Flag makes them).
+func openData(t testing.TB, flag, value string) *storage.DB {
+	t.Helper()
+	source := value
+	if flag == "--data" {
+		source = filepath.Join(value, "server.db")
+	}
+	db, err := storage.Open(context.Background(), source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

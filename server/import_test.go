@@ -11,6 +11,8 @@ import (
 
 	"gradphoto/api"
 	"gradphoto/api/bundle"
+
+	"gradphoto/server/storage/storagetest"
 )
 
 // `import` reads the passphrase from stdin and stores a bundle's
@@ -18,7 +20,7 @@ import (
 // submitted into review; a second import changes nothing, a damaged file
 // stores what came whole before the damage and says so.
 func TestImportCommand(t *testing.T) {
-	data := t.TempDir()
+	dbFlag, data := storagetest.Flag(t)
 	const pass = "a long passphrase"
 	var b bytes.Buffer
 	w, err := bundle.NewWriter(&b, pass, bundle.Header{Kiosk: "install-1", School: "北京理工大学", CreatedAt: time.Now(), Items: 2})
@@ -48,25 +50,22 @@ func TestImportCommand(t *testing.T) {
 		return code, out.String() + errw.String()
 	}
 	for range 2 {
-		if code, out := run(pass+"\n", "--data", data, file); code != exitOK || !strings.Contains(out, "imported 2 attempts (4 photos) for kiosk backup-install-1") {
+		if code, out := run(pass+"\n", dbFlag, data, file); code != exitOK || !strings.Contains(out, "imported 2 attempts (4 photos) for kiosk backup-install-1") {
 			t.Fatalf("import: %d %s", code, out)
 		}
 	}
-	if code, out := run("wrong passphrase\n", "--data", data, file); code != exitFail || !strings.Contains(out, "wrong passphrase") {
+	if code, out := run("wrong passphrase\n", dbFlag, data, file); code != exitFail || !strings.Contains(out, "wrong passphrase") {
 		t.Errorf("wrong passphrase: %d %s", code, out)
 	}
 	cut := filepath.Join(t.TempDir(), "cut.backup")
 	os.WriteFile(cut, b.Bytes()[:b.Len()-10], 0o600)
-	if code, out := run(pass+"\n", "--data", data, cut); code != exitFail || !strings.Contains(out, "damaged or cut short") {
+	if code, out := run(pass+"\n", dbFlag, data, cut); code != exitFail || !strings.Contains(out, "damaged or cut short") {
 		t.Errorf("a cut file: %d %s", code, out)
 	}
-	if code, _ := run(pass+"\n", "--data", data); code != exitFail {
+	if code, _ := run(pass+"\n", dbFlag, data); code != exitFail {
 		t.Errorf("no FILE: %d", code)
 	}
-	db, err := openData(context.Background(), data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openData(t, dbFlag, data)
 	defer db.Close()
 	for _, id := range ids {
 		sub, err := db.Submission(context.Background(), id)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gradphoto/api"
+
+	"gradphoto/server/storage/storagetest"
 )
 
 // `voucher add` prints codes; the book holds their signed hashes (never
@@ -16,13 +18,13 @@ import (
 // with the key it gives; another school's vouchers are not in it.
 func TestVoucherBook(t *testing.T) {
 	r := newRig(t)
-	data := t.TempDir()
-	code, out, stderr := runMain("voucher", "add", "--data", data, "--school", "北京理工大学", "--amount", "1500",
+	dbFlag, data := storagetest.Flag(t)
+	code, out, stderr := runMain("voucher", "add", dbFlag, data, "--school", "北京理工大学", "--amount", "1500",
 		"--until", "2027-06-30", "--count", "3")
 	if codes := strings.Fields(out); code != 0 || len(codes) != 3 || len(codes[0]) != 14 {
 		t.Fatalf("voucher add: %d %q %q", code, out, stderr)
 	}
-	if code, _, _ := runMain("voucher", "add", "--data", data, "--amount", "1500"); code != exitUsage && code != exitFail {
+	if code, _, _ := runMain("voucher", "add", dbFlag, data, "--amount", "1500"); code != exitUsage && code != exitFail {
 		t.Errorf("voucher add without --until: %d", code)
 	}
 

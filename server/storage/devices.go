@@ -35,7 +35,7 @@ func (db *DB) AddEnrolCode(ctx context.Context, codeHash []byte, school string, 
 // expired code gives ErrForbidden.
 func (db *DB) Enrol(ctx context.Context, codeHash []byte, d Device, tokenHash []byte) (Device, error) {
 	d.CreatedAt = db.now().UTC()
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		var expires string
 		var used sql.NullString
 		err := tx.QueryRowContext(ctx, "SELECT school, expires_at, used_at FROM enrol_codes WHERE code_hash = ?",

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -15,14 +14,19 @@ import (
 //go:embed migrations
 var migrationFS embed.FS
 
-// migrate applies the numbered migrations not applied yet, each in its own
-// transaction with its row in schema_migrations.
-func migrate(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+// migrate applies the numbered migrations of the handle's dialect not
+// applied yet, each in its own transaction with its row in
+// schema_migrations. On PostgreSQL the transaction first takes an
+// advisory lock, so server processes starting together apply each once.
+func migrate(ctx context.Context, db *handle) error {
+	if err := createMigrations(ctx, db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/sqlite/*.sql")
+	dir := "migrations/sqlite"
+	if db.pg {
+		dir = "migrations/postgres"
+	}
+	names, err := fs.Glob(migrationFS, dir+"/*.sql")
 	if err != nil {
 		return err
 	}
@@ -39,13 +43,14 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-func apply(ctx context.Context, db *sql.DB, v int, name string) error {
-	var n int
-	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", v).Scan(&n); err != nil || n > 0 {
-		return err
-	}
-	text, err := migrationFS.ReadFile(name)
-	if err != nil {
+// migrateLock is the advisory lock's key on PostgreSQL.
+const migrateLock = 0x67726164 // "grad"
+
+func createMigrations(ctx context.Context, db *handle) error {
+	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`
+	if !db.pg {
+		_, err := db.ExecContext(ctx, create)
 		return err
 	}
 	tx, err := db.BeginTx(ctx, nil)
@@ -53,11 +58,40 @@ func apply(ctx context.Context, db *sql.DB, v int, name string) error {
 		return err
 	}
 	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, create); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func apply(ctx context.Context, db *handle, v int, name string) error {
+	text, err := migrationFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	t, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer t.Rollback()
+	tx := &txn{Tx: t, pg: db.pg}
+	if db.pg {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", migrateLock); err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", v).Scan(&n); err != nil || n > 0 {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, string(text)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", v, path.Base(name)); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return t.Commit()
 }

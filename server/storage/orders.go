@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,7 +67,7 @@ func (db *DB) CreateOrder(ctx context.Context, o Order) (_ Order, created bool, 
 		return Order{}, false, fmt.Errorf("storage: create order: %w", err)
 	}
 	now := formatTime(db.now())
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.withTx(ctx, func(tx *txn) error {
 		prior, err := scanOrder(tx.QueryRowContext(ctx, "SELECT "+orderColumns+
 			" FROM orders WHERE device_id = ? AND idem_key = ?", o.DeviceID, o.IdemKey))
 		switch {
@@ -120,7 +119,7 @@ func (db *DB) SetOrderQR(ctx context.Context, id, qr string) (Order, error) {
 // closed is recorded all the same: the money was taken.
 func (db *DB) PayOrder(ctx context.Context, id, transaction string, at time.Time) (Order, error) {
 	var o Order
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		prior, err := scanOrder(tx.QueryRowContext(ctx, "SELECT "+orderColumns+" FROM orders WHERE id = ?", id))
 		if err != nil {
 			return err
@@ -161,7 +160,7 @@ func (db *DB) EndOrder(ctx context.Context, id, status string) (Order, error) {
 // updateOrder runs one UPDATE of an order and reads it back.
 func (db *DB) updateOrder(ctx context.Context, op, id, query string, args ...any) (Order, error) {
 	var o Order
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return err
 		}
@@ -176,7 +175,7 @@ func (db *DB) updateOrder(ctx context.Context, op, id, query string, args ...any
 }
 
 // sessionPaid reports whether a kiosk session has a paid order.
-func sessionPaid(ctx context.Context, tx *sql.Tx, deviceID, sessionID string) (bool, error) {
+func sessionPaid(ctx context.Context, tx *txn, deviceID, sessionID string) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM orders WHERE device_id = ? AND session_id = ? AND status = ?",
 		deviceID, sessionID, api.OrderPaid).Scan(&n)
@@ -185,7 +184,7 @@ func sessionPaid(ctx context.Context, tx *sql.Tx, deviceID, sessionID string) (b
 
 // releasePaidLater puts the submissions that waited for a pay-later
 // payment of this session into review, now that it is paid.
-func releasePaidLater(ctx context.Context, tx *sql.Tx, deviceID, sessionID, now string) error {
+func releasePaidLater(ctx context.Context, tx *txn, deviceID, sessionID, now string) error {
 	rows, err := tx.QueryContext(ctx, "SELECT "+submissionColumns+` FROM submissions WHERE device_id = ?
 		AND session_id = ? AND payment = ? AND status = ? AND submitted_at IS NOT NULL`,
 		deviceID, sessionID, api.PaymentLater, api.StatusReceived)

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -17,7 +16,7 @@ type Reviewer struct {
 
 // AddReviewer stores a new reviewer; a name already taken is ErrConflict.
 func (db *DB) AddReviewer(ctx context.Context, r Reviewer) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		now := formatTime(db.now())
 		_, err := tx.ExecContext(ctx, "INSERT INTO reviewers (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
 			r.ID, r.Name, r.PasswordHash, now)

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,7 +12,7 @@ import (
 // ImportRoster adds or updates roster entries (by school and number); they
 // get one new change number, so kiosks that pulled before see them next.
 func (db *DB) ImportRoster(ctx context.Context, entries []api.RosterEntry) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		var seq int64
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM roster").Scan(&seq); err != nil {
 			return err

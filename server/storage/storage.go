@@ -6,7 +6,12 @@
 //
 // It opens SQLite (the default, one file in the data folder): a writer
 // connection, every write in a BEGIN IMMEDIATE transaction so writers
-// queue in Go, and a read pool that WAL lets run beside it. Idempotency
+// queue in Go, and a read pool that WAL lets run beside it. Or PostgreSQL
+// (a postgres:// URL, through pgx), which several server processes share:
+// every write transaction is SERIALIZABLE and is run again when the
+// database says it could not be serialized, so a write is as if writes
+// came one at a time, as with SQLite. Queries are written once, with ?
+// placeholders; each dialect has its own numbered migrations. Idempotency
 // lives in the schema's keys and unique constraints, not in memory, so
 // any server process can take any retry.
 package storage
@@ -17,11 +22,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -36,25 +45,66 @@ var (
 
 // DB is the server's database. It is safe for concurrent use.
 type DB struct {
-	w   *sql.DB // the one writer connection
-	r   *sql.DB // read pool
+	w   *handle // SQLite: the one writer connection; PostgreSQL: the pool
+	r   *handle // SQLite: the read pool; PostgreSQL: the same pool as w
 	now func() time.Time
 }
 
-// readConns is the size of the read pool.
-const readConns = 8
+// readConns is the size of SQLite's read pool; pgConns of the PostgreSQL
+// pool of one server process.
+const (
+	readConns = 8
+	pgConns   = 16
+)
 
-// Open opens (creating if needed) the SQLite database at path and brings
-// its schema up to date.
-func Open(ctx context.Context, path string) (*DB, error) {
-	db, err := open(ctx, path)
+// Open opens the database at source — a PostgreSQL URL (postgres://…),
+// else the path of a SQLite file, made if missing — and brings its schema
+// up to date.
+func Open(ctx context.Context, source string) (*DB, error) {
+	open := openSQLite
+	if IsPostgres(source) {
+		open = openPostgres
+	}
+	db, err := open(ctx, source)
 	if err != nil {
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		return nil, fmt.Errorf("storage: open %s: %w", redact(source), err)
 	}
 	return db, nil
 }
 
-func open(ctx context.Context, path string) (*DB, error) {
+// IsPostgres reports whether source names a PostgreSQL database.
+func IsPostgres(source string) bool {
+	return strings.HasPrefix(source, "postgres://") || strings.HasPrefix(source, "postgresql://")
+}
+
+// redact is source without a password, for messages.
+func redact(source string) string {
+	u, err := url.Parse(source)
+	if err != nil || u.User == nil {
+		return source
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func openPostgres(ctx context.Context, source string) (*DB, error) {
+	pool, err := sql.Open("pgx", source)
+	if err != nil {
+		return nil, err
+	}
+	pool.SetMaxOpenConns(pgConns)
+	pool.SetMaxIdleConns(pgConns)
+	h := &handle{DB: pool, pg: true}
+	if err := migrate(ctx, h); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &DB{w: h, r: h, now: time.Now}, nil
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
@@ -65,28 +115,33 @@ func open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
-	db := &DB{now: time.Now}
-	var err error
-	if db.w, err = sql.Open("sqlite3", dsn); err != nil {
+	w, err := sql.Open("sqlite3", dsn)
+	if err != nil {
 		return nil, err
 	}
-	db.w.SetMaxOpenConns(1)
+	w.SetMaxOpenConns(1)
+	db := &DB{w: &handle{DB: w}, now: time.Now}
 	if err := migrate(ctx, db.w); err != nil {
-		db.w.Close()
+		w.Close()
 		return nil, err
 	}
 	q.Set("mode", "ro")
 	q.Del("_txlock")
-	if db.r, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
-		db.w.Close()
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
 		return nil, err
 	}
-	db.r.SetMaxOpenConns(readConns)
+	r.SetMaxOpenConns(readConns)
+	db.r = &handle{DB: r}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.r == db.w {
+		return db.w.Close()
+	}
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
@@ -94,7 +149,14 @@ func (db *DB) Close() error {
 func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
 // IntegrityCheck runs SQLite's integrity check: nil when it says "ok".
+// PostgreSQL keeps its own: there it checks the database answers.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
+	if db.r.pg {
+		if err := db.r.PingContext(ctx); err != nil {
+			return fmt.Errorf("storage: integrity check: %w", err)
+		}
+		return nil
+	}
 	var res string
 	if err := db.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
 		return fmt.Errorf("storage: integrity check: %w", err)
@@ -106,15 +168,45 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 }
 
 // withTx runs fn in a write transaction: committed when fn returns nil.
-func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+// On PostgreSQL the transaction is SERIALIZABLE and fn runs again (up to
+// txTries times) when the database could not serialize it with another
+// process's, so fn must do nothing but through tx.
+func (db *DB) withTx(ctx context.Context, fn func(tx *txn) error) error {
+	var err error
+	for range txTries {
+		if err = db.tryTx(ctx, fn); !retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(1+rand.IntN(10)) * time.Millisecond)
+	}
+	return err
+}
+
+// txTries: how many times a transaction runs before its serialization
+// failure is returned.
+const txTries = 20
+
+func (db *DB) tryTx(ctx context.Context, fn func(tx *txn) error) error {
+	var opts *sql.TxOptions
+	if db.w.pg {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	t, err := db.w.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
+	tx := &txn{Tx: t, pg: db.w.pg}
 	if err := fn(tx); err != nil {
-		return errors.Join(err, tx.Rollback())
+		return errors.Join(err, t.Rollback())
 	}
-	return tx.Commit()
+	return t.Commit()
+}
+
+// retryable reports whether err is PostgreSQL's serialization failure or
+// deadlock: the transaction may simply be run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
 // timeFormat is RFC 3339 with a fixed nine-digit fraction and always Z,
@@ -142,7 +234,11 @@ func notFound(err error) error {
 // isUnique reports whether err is a unique-constraint violation.
 func isUnique(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
 type queryer interface {

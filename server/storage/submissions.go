@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -72,7 +71,7 @@ func scanSubmission(row interface{ Scan(...any) error }) (Submission, error) {
 //   - another device's id is ErrForbidden.
 func (db *DB) PutSubmission(ctx context.Context, deviceID string, m api.Submission, meta, metaHash []byte) (Submission, error) {
 	var out Submission
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		cur, err := getSubmission(ctx, tx, m.ID)
 		switch {
 		case err == ErrNotFound:
@@ -95,7 +94,7 @@ func (db *DB) PutSubmission(ctx context.Context, deviceID string, m api.Submissi
 	return out, nil
 }
 
-func (db *DB) insertSubmission(ctx context.Context, tx *sql.Tx, deviceID string, m api.Submission, meta, metaHash []byte) error {
+func (db *DB) insertSubmission(ctx context.Context, tx *txn, deviceID string, m api.Submission, meta, metaHash []byte) error {
 	now := formatTime(db.now())
 	_, err := tx.ExecContext(ctx, `INSERT INTO submissions (id, device_id, school, doc_type, number, name,
 		student_no, college, major, degree, grad_year, payment, order_ref, code, card_check, token_hash, version,
@@ -111,14 +110,14 @@ func (db *DB) insertSubmission(ctx context.Context, tx *sql.Tx, deviceID string,
 	return insertVersion(ctx, tx, m.ID, 1, m.SessionID, meta, metaHash, now)
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, id string, v int, session string, meta, hash []byte, now string) error {
+func insertVersion(ctx context.Context, tx *txn, id string, v int, session string, meta, hash []byte, now string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO versions (submission_id, version, session_id, meta, meta_hash,
 		created_at) VALUES (?, ?, ?, ?, ?, ?)`, id, v, session, meta, hash, now)
 	return err
 }
 
 // sameSession handles a repeated PUT of the current version.
-func (db *DB) sameSession(ctx context.Context, tx *sql.Tx, cur Submission, m api.Submission, meta, metaHash []byte) error {
+func (db *DB) sameSession(ctx context.Context, tx *txn, cur Submission, m api.Submission, meta, metaHash []byte) error {
 	var have []byte
 	if err := tx.QueryRowContext(ctx, "SELECT meta_hash FROM versions WHERE submission_id = ? AND version = ?",
 		cur.ID, cur.Version).Scan(&have); err != nil {
@@ -138,7 +137,7 @@ func (db *DB) sameSession(ctx context.Context, tx *sql.Tx, cur Submission, m api
 }
 
 // nextVersion handles a new session for an existing submission.
-func (db *DB) nextVersion(ctx context.Context, tx *sql.Tx, cur Submission, m api.Submission, meta, metaHash []byte) error {
+func (db *DB) nextVersion(ctx context.Context, tx *txn, cur Submission, m api.Submission, meta, metaHash []byte) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM versions WHERE submission_id = ? AND session_id = ?",
 		cur.ID, m.SessionID).Scan(&n); err != nil {
@@ -162,7 +161,7 @@ func (db *DB) nextVersion(ctx context.Context, tx *sql.Tx, cur Submission, m api
 
 // updateFields writes the graduate's fields; empty ones keep what is there
 // (a retake at the status look-up knows only the number).
-func updateFields(ctx context.Context, tx *sql.Tx, id string, m api.Submission, now string) error {
+func updateFields(ctx context.Context, tx *txn, id string, m api.Submission, now string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE submissions SET
 		school = COALESCE(NULLIF(?, ''), school), doc_type = COALESCE(NULLIF(?, ''), doc_type),
 		number = COALESCE(NULLIF(?, ''), number), name = COALESCE(NULLIF(?, ''), name),
@@ -179,7 +178,7 @@ func updateFields(ctx context.Context, tx *sql.Tx, id string, m api.Submission, 
 // Submit puts the current version into review. Without its standardised
 // photo it is ErrNotReady; submitted already, it changes nothing.
 func (db *DB) Submit(ctx context.Context, deviceID, id string) (Submission, error) {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		cur, err := ownSubmission(ctx, tx, deviceID, id)
 		if err != nil {
 			return err
@@ -219,9 +218,10 @@ func (db *DB) Submit(ctx context.Context, deviceID, id string) (Submission, erro
 	return db.Submission(ctx, id)
 }
 
-func addChange(ctx context.Context, tx *sql.Tx, s Submission, status, reason, now string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO status_changes (submission_id, device_id, version, status, reason, at)
-		VALUES (?, ?, ?, ?, ?, ?)`, s.ID, s.DeviceID, s.Version, status, reason, now)
+func addChange(ctx context.Context, tx *txn, s Submission, status, reason, now string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO status_changes (seq, submission_id, device_id, version, status, reason, at)
+		VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM status_changes), ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.DeviceID, s.Version, status, reason, now)
 	return err
 }
 
@@ -240,7 +240,7 @@ func (db *DB) Decide(ctx context.Context, id string, version int, action, reason
 	if !ok {
 		return Submission{}, fmt.Errorf("storage: decide %s: unknown action %q", id, action)
 	}
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		cur, err := getSubmission(ctx, tx, id)
 		if err != nil {
 			return err
@@ -379,7 +379,7 @@ func (db *DB) Schools(ctx context.Context) ([]string, error) {
 }
 
 // ownSubmission reads submission id in tx, which must be deviceID's.
-func ownSubmission(ctx context.Context, tx *sql.Tx, deviceID, id string) (Submission, error) {
+func ownSubmission(ctx context.Context, tx *txn, deviceID, id string) (Submission, error) {
 	cur, err := getSubmission(ctx, tx, id)
 	if err != nil {
 		return Submission{}, err

@@ -16,7 +16,7 @@ import (
 // first time it is asked for.
 func (db *DB) SigningKey(ctx context.Context, name string) (ed25519.PrivateKey, error) {
 	var key []byte
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		err := tx.QueryRowContext(ctx, "SELECT private FROM signing_keys WHERE name = ?", name).Scan(&key)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -41,10 +41,10 @@ func (db *DB) SigningKey(ctx context.Context, name string) (ed25519.PrivateKey, 
 
 // AddVouchers stores signed vouchers.
 func (db *DB) AddVouchers(ctx context.Context, vs []api.Voucher) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		for _, v := range vs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO vouchers (hash, school, amount_fen, expires_at, sig, created_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, v.Hash, v.School, v.AmountFen, formatTime(v.Expires), v.Sig,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO vouchers (seq, hash, school, amount_fen, expires_at, sig, created_at)
+				VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM vouchers), ?, ?, ?, ?, ?, ?)`, v.Hash, v.School, v.AmountFen, formatTime(v.Expires), v.Sig,
 				formatTime(db.now())); err != nil {
 				return err
 			}
@@ -98,7 +98,7 @@ func (db *DB) VoucherBook(ctx context.Context, school, since string, limit int) 
 // The same submission again changes nothing; another one is ErrConflict;
 // an unknown voucher is ErrNotFound.
 func (db *DB) UseVoucher(ctx context.Context, hash, submission string, at time.Time) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *txn) error {
 		var usedBy sql.NullString
 		err := tx.QueryRowContext(ctx, "SELECT used_by FROM vouchers WHERE hash = ?", hash).Scan(&usedBy)
 		switch {
