@@ -65,7 +65,7 @@ test: deps
 # The server's and the sync's tests once more, on a throw-away PostgreSQL
 # (scripts/pg.sh: initdb and pg_ctl in a temporary folder, fsync off),
 # each test on a database of its own.
-PG_PKGS = ./server/... ./remote
+PG_PKGS = ./server/... ./remote ./loadtest
 test-pg: deps
 	@dir=$$(mktemp -d /tmp/gradphoto-pg.XXXXXX); \
 	url=$$(PG_FSYNC=off bash scripts/pg.sh start $$dir) || exit 1; \

@@ -38,6 +38,8 @@ const usage = `usage:
   gradphoto-server voucher add --data DIR --amount FEN --until YYYY-MM-DD [--school S] [--count N]   prints the codes
   gradphoto-server manifest --data DIR                      JSON lines: submission, kind, version, sha256, status
   gradphoto-server import --data DIR FILE  < PASSPHRASE      a kiosk's backup (gradphoto backup), stored as a sync would
+  gradphoto-server loadtest --db URL --target URL[,URL...] [--kiosks N] [--submissions M] [--faults F]
+                                            N kiosks sync M submissions each; last line JSON
   Every command takes --db URL instead of --data DIR: a PostgreSQL database
   (postgres://USER@HOST:PORT/NAME) that several serve processes may share.
 `
@@ -100,18 +102,21 @@ type multi []string
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
-// dataFlags are where every command finds the database: --data DIR (its
-// server.db, SQLite) or --db (a postgres:// URL, or a SQLite file).
-type dataFlags struct{ dir, db *string }
+// DataFlags are where every command finds the database: --data DIR (its
+// server.db, SQLite) or --db (a postgres:// URL, or a SQLite file). The
+// load test (package loadtest) takes the same.
+type DataFlags struct{ dir, db *string }
 
-func addDataFlags(fs *flag.FlagSet) dataFlags {
-	return dataFlags{
+// AddDataFlags defines --data and --db on fs.
+func AddDataFlags(fs *flag.FlagSet) DataFlags {
+	return DataFlags{
 		dir: fs.String("data", "", "the server's data folder (SQLite: DIR/server.db)"),
 		db:  fs.String("db", "", "the database instead: postgres://USER@HOST/NAME (several servers may share it) or a SQLite file"),
 	}
 }
 
-func (d dataFlags) open(ctx context.Context) (*storage.DB, error) {
+// Open opens the database the flags name.
+func (d DataFlags) Open(ctx context.Context) (*storage.DB, error) {
 	switch {
 	case *d.db != "" && *d.dir != "":
 		return nil, errors.New("--data and --db: give one")
@@ -128,7 +133,7 @@ func command(name string, args []string, stderr io.Writer, setup func(fs *flag.F
 	fn func(ctx context.Context, db *storage.DB, pos []string) error) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := addDataFlags(fs)
+	data := AddDataFlags(fs)
 	if setup != nil {
 		setup(fs)
 	}
@@ -137,7 +142,7 @@ func command(name string, args []string, stderr io.Writer, setup func(fs *flag.F
 		return exitUsage
 	}
 	ctx := context.Background()
-	db, err := data.open(ctx)
+	db, err := data.Open(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage
@@ -253,7 +258,7 @@ func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := addDataFlags(fs)
+	data := AddDataFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	cert := fs.String("tls-cert", "", "TLS certificate (PEM); with --tls-key, serve HTTPS")
 	key := fs.String("tls-key", "", "TLS private key (PEM)")
@@ -279,7 +284,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	db, err := data.open(ctx)
+	db, err := data.Open(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitUsage
