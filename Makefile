@@ -13,7 +13,7 @@ GOFILES  = $(shell git ls-files -co --exclude-standard '*.go')
 XVFB    := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
 FUZZTIME ?= 30s
 
-.PHONY: deps build build-server run server server-pg test test-pg walk package bench fuzz screenshots acceptance clean
+.PHONY: deps build build-server run server server-pg test test-pg walk package loadtest bench fuzz screenshots acceptance clean
 
 deps:
 	@bash scripts/deps.sh
@@ -39,6 +39,12 @@ server-pg: build-server
 	@url=$$(bash scripts/pg.sh start $(SERVER_PG)) || exit 1; \
 	trap 'bash scripts/pg.sh stop $(SERVER_PG)' EXIT; \
 	DB="$$url" bash scripts/server.sh bin/gradphoto-server $(SERVER_PG)/server
+
+# make loadtest: the load test's figures (scripts/loadtest.sh): one
+# instance on SQLite, one and two on a throw-away PostgreSQL; KIOSKS,
+# SUBMISSIONS and FAULTS as the environment gives them.
+loadtest: deps build-server
+	bash scripts/loadtest.sh bin/gradphoto-server
 
 # make run ARGS="--fullscreen" for a real kiosk; ARGS="--screen identity --lang en" for one screen.
 run: build

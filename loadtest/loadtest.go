@@ -77,7 +77,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	kiosks, err := prepare(ctx, cfg)
 	defer func() {
 		for _, k := range kiosks {
-			k.st.Close()
+			if k != nil {
+				k.st.Close()
+			}
 		}
 	}()
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package faultproxy is an HTTP proxy for tests that breaks things on
 // purpose between a client and a server: it drops connections before or
 // after the server has seen the request, answers 500 instead of the
-// server, cuts answers in the middle, and delays. Only tests import it.
+// server, cuts answers in the middle, and delays. Tests and the load test
+// (package loadtest) use it.
 package faultproxy
 
 import (

@@ -24,7 +24,7 @@ type Photo struct {
 // is not submitted, and are ErrConflict after.
 func (db *DB) PutPhoto(ctx context.Context, deviceID, id, kind, sha string, data []byte) (Photo, error) {
 	p := Photo{Kind: kind, SHA256: sha, Size: len(data), CreatedAt: db.now().UTC()}
-	err := db.withTx(ctx, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockSubmission(id)}, func(tx *txn) error {
 		cur, err := ownSubmission(ctx, tx, deviceID, id)
 		if err != nil {
 			return err

@@ -8,9 +8,9 @@
 // connection, every write in a BEGIN IMMEDIATE transaction so writers
 // queue in Go, and a read pool that WAL lets run beside it. Or PostgreSQL
 // (a postgres:// URL, through pgx), which several server processes share:
-// every write transaction is SERIALIZABLE and is run again when the
-// database says it could not be serialized, so a write is as if writes
-// came one at a time, as with SQLite. Queries are written once, with ?
+// there a write transaction first takes advisory locks (lock.go) that
+// make writes come one at a time as with SQLite, except a photo's, which
+// waits only for writes to its own submission. Queries are written once, with ?
 // placeholders; each dialect has its own numbered migrations. Idempotency
 // lives in the schema's keys and unique constraints, not in memory, so
 // any server process can take any retry.
@@ -167,14 +167,20 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
-// withTx runs fn in a write transaction: committed when fn returns nil.
-// On PostgreSQL the transaction is SERIALIZABLE and fn runs again (up to
-// txTries times) when the database could not serialize it with another
-// process's, so fn must do nothing but through tx.
+// withTx runs fn in a write transaction that waits for every other one
+// (lockAll): committed when fn returns nil.
 func (db *DB) withTx(ctx context.Context, fn func(tx *txn) error) error {
+	return db.withLocks(ctx, []string{lockAll}, fn)
+}
+
+// withLocks runs fn in a write transaction holding the locks named (on
+// PostgreSQL; SQLite's one writer is lock enough). A deadlock the
+// database broke runs it again, up to txTries times, so fn must do
+// nothing but through tx.
+func (db *DB) withLocks(ctx context.Context, locks []string, fn func(tx *txn) error) error {
 	var err error
 	for range txTries {
-		if err = db.tryTx(ctx, fn); !retryable(err) {
+		if err = db.tryTx(ctx, locks, fn); !retryable(err) {
 			return err
 		}
 		time.Sleep(time.Duration(1+rand.IntN(10)) * time.Millisecond)
@@ -182,20 +188,19 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *txn) error) error {
 	return err
 }
 
-// txTries: how many times a transaction runs before its serialization
-// failure is returned.
-const txTries = 20
+// txTries: how many times a transaction runs before its deadlock is
+// returned.
+const txTries = 5
 
-func (db *DB) tryTx(ctx context.Context, fn func(tx *txn) error) error {
-	var opts *sql.TxOptions
-	if db.w.pg {
-		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
-	}
-	t, err := db.w.BeginTx(ctx, opts)
+func (db *DB) tryTx(ctx context.Context, locks []string, fn func(tx *txn) error) error {
+	t, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	tx := &txn{Tx: t, pg: db.w.pg}
+	if err := tx.lock(ctx, locks); err != nil {
+		return errors.Join(err, t.Rollback())
+	}
 	if err := fn(tx); err != nil {
 		return errors.Join(err, t.Rollback())
 	}

@@ -71,7 +71,7 @@ func scanSubmission(row interface{ Scan(...any) error }) (Submission, error) {
 //   - another device's id is ErrForbidden.
 func (db *DB) PutSubmission(ctx context.Context, deviceID string, m api.Submission, meta, metaHash []byte) (Submission, error) {
 	var out Submission
-	err := db.withTx(ctx, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockAll, lockSubmission(m.ID)}, func(tx *txn) error {
 		cur, err := getSubmission(ctx, tx, m.ID)
 		switch {
 		case err == ErrNotFound:
@@ -178,7 +178,7 @@ func updateFields(ctx context.Context, tx *txn, id string, m api.Submission, now
 // Submit puts the current version into review. Without its standardised
 // photo it is ErrNotReady; submitted already, it changes nothing.
 func (db *DB) Submit(ctx context.Context, deviceID, id string) (Submission, error) {
-	err := db.withTx(ctx, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockAll, lockSubmission(id)}, func(tx *txn) error {
 		cur, err := ownSubmission(ctx, tx, deviceID, id)
 		if err != nil {
 			return err
@@ -240,7 +240,7 @@ func (db *DB) Decide(ctx context.Context, id string, version int, action, reason
 	if !ok {
 		return Submission{}, fmt.Errorf("storage: decide %s: unknown action %q", id, action)
 	}
-	err := db.withTx(ctx, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockAll, lockSubmission(id)}, func(tx *txn) error {
 		cur, err := getSubmission(ctx, tx, id)
 		if err != nil {
 			return err

@@ -83,7 +83,7 @@ CREATE TABLE blobs (
 
 -- Each status a submission takes, for the kiosks' cursor (seq).
 CREATE TABLE status_changes (
-	seq           BIGINT PRIMARY KEY, -- MAX + 1 in a serializable transaction: commit order is cursor order
+	seq           BIGINT PRIMARY KEY, -- MAX + 1 under the write lock (lock.go): commit order is cursor order
 	submission_id TEXT NOT NULL REFERENCES submissions (id),
 	device_id     TEXT NOT NULL,
 	version       BIGINT NOT NULL,

@@ -6,7 +6,7 @@ CREATE TABLE signing_keys (
 	created_at TEXT NOT NULL
 );
 CREATE TABLE vouchers (
-	seq        BIGINT PRIMARY KEY, -- the voucher book's cursor (MAX + 1 in a serializable transaction: commit order is cursor order)
+	seq        BIGINT PRIMARY KEY, -- the voucher book's cursor (MAX + 1 under the write lock (lock.go): commit order is cursor order)
 	hash       TEXT NOT NULL UNIQUE,
 	school     TEXT NOT NULL DEFAULT '',
 	amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
