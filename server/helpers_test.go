@@ -226,10 +226,12 @@ func (r *rig) rowsHold(s string) bool {
 		}
 		tables = append(tables, t)
 	}
-	rows.Close()
+	if err := rows.Close(); err != nil {
+		r.t.Fatal(err)
+	}
 	for _, t := range tables {
 		var n int
-		q := "SELECT COUNT(*) FROM " + t + " AS x WHERE x::text LIKE '%' || $1 || '%' OR x::text LIKE '%' || $2 || '%'"
+		q := "SELECT COUNT(*) FROM " + t + " AS x WHERE strpos(x::text, $1) > 0 OR strpos(x::text, $2) > 0"
 		if err := db.QueryRowContext(ctx, q, s, hex.EncodeToString([]byte(s))).Scan(&n); err != nil {
 			r.t.Fatal(err)
 		}

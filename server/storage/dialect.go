@@ -26,6 +26,17 @@ func (h *handle) QueryRowContext(ctx context.Context, query string, args ...any)
 	return h.DB.QueryRowContext(ctx, bind(h.pg, query), args...)
 }
 
+// begin starts a write transaction. On PostgreSQL it is READ COMMITTED
+// whatever the database's default: each statement then sees what was
+// committed before it, so what a transaction reads after taking its
+// locks (lock.go) is up to date.
+func (h *handle) begin(ctx context.Context) (*sql.Tx, error) {
+	if !h.pg {
+		return h.BeginTx(ctx, nil)
+	}
+	return h.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+}
+
 // txn is a write transaction on a handle, placeholders turned likewise.
 type txn struct {
 	*sql.Tx

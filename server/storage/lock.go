@@ -12,9 +12,10 @@ import "context"
 //     changes, and the cursors' seq (MAX + 1) is handed out in commit
 //     order;
 //   - lockSubmission(id): writes to one submission (its metadata, its
-//     photos, submit, a reviewer's decision) take it too. A photo's write
-//     takes only this one: photos, the largest and most frequent writes,
-//     go in side by side for different submissions.
+//     photos, submit, a reviewer's decision, a payment that lets it into
+//     review) take it too, after lockAll, several in id order. A photo's
+//     write takes only this one: photos, the largest and most frequent
+//     writes, go in side by side for different submissions.
 //
 // A photo's write reads its submission and writes its own photo row and
 // blob (ON CONFLICT DO NOTHING), which no lockAll writer of another

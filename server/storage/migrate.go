@@ -53,7 +53,7 @@ func createMigrations(ctx context.Context, db *handle) error {
 		_, err := db.ExecContext(ctx, create)
 		return err
 	}
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func apply(ctx context.Context, db *handle, v int, name string) error {
 	if err != nil {
 		return err
 	}
-	t, err := db.BeginTx(ctx, nil)
+	t, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func apply(ctx context.Context, db *handle, v int, name string) error {
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", v).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, string(text)); err != nil {
+	if _, err := t.ExecContext(ctx, string(text)); err != nil { // as written: no ? binding
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", v, path.Base(name)); err != nil {

@@ -203,6 +203,16 @@ func releasePaidLater(ctx context.Context, tx *txn, deviceID, sessionID, now str
 	if err := rows.Close(); err != nil {
 		return err
 	}
+	// wait for a photo of theirs being written (lock.go): what enters
+	// review is what the reviewer will see
+	locks := make([]string, len(waiting))
+	for i, s := range waiting {
+		locks[i] = lockSubmission(s.ID)
+	}
+	slices.Sort(locks)
+	if err := tx.lock(ctx, locks); err != nil {
+		return err
+	}
 	for _, s := range waiting {
 		if _, err := tx.ExecContext(ctx, "UPDATE submissions SET status = ?, updated_at = ? WHERE id = ?",
 			api.StatusInReview, now, s.ID); err != nil {

@@ -120,8 +120,11 @@ func (db *DB) WebSession(ctx context.Context, tokenHash []byte) (WebSession, err
 
 // DeleteWebSession logs a session out (and drops every expired one).
 func (db *DB) DeleteWebSession(ctx context.Context, tokenHash []byte) error {
-	_, err := db.w.ExecContext(ctx, "DELETE FROM web_sessions WHERE token_hash = ? OR expires_at <= ?",
-		tokenHash, formatTime(db.now()))
+	err := db.withTx(ctx, func(tx *txn) error { // one sweep at a time: two could deadlock
+		_, err := tx.ExecContext(ctx, "DELETE FROM web_sessions WHERE token_hash = ? OR expires_at <= ?",
+			tokenHash, formatTime(db.now()))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("storage: delete web session: %w", err)
 	}

@@ -193,7 +193,7 @@ func (db *DB) withLocks(ctx context.Context, locks []string, fn func(tx *txn) er
 const txTries = 5
 
 func (db *DB) tryTx(ctx context.Context, locks []string, fn func(tx *txn) error) error {
-	t, err := db.w.BeginTx(ctx, nil)
+	t, err := db.w.begin(ctx)
 	if err != nil {
 		return err
 	}
