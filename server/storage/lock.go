@@ -17,6 +17,9 @@ import "context"
 //     write takes only this one: photos, the largest and most frequent
 //     writes, go in side by side for different submissions.
 //
+// Migrations take lockMigrate (migrate.go), so server processes starting
+// together apply each once.
+//
 // A photo's write reads its submission and writes its own photo row and
 // blob (ON CONFLICT DO NOTHING), which no lockAll writer of another
 // submission touches; so any mix of them is as if they came one at a time.

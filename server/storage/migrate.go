@@ -43,28 +43,24 @@ func migrate(ctx context.Context, db *handle) error {
 	return nil
 }
 
-// migrateLock is the advisory lock's key on PostgreSQL.
-const migrateLock = 0x67726164 // "grad"
+// lockMigrate is the lock (lock.go) a migration's transaction takes.
+const lockMigrate = "migrate"
 
 func createMigrations(ctx context.Context, db *handle) error {
-	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`
-	if !db.pg {
-		_, err := db.ExecContext(ctx, create)
-		return err
-	}
-	tx, err := db.begin(ctx)
+	t, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+	defer t.Rollback()
+	tx := &txn{Tx: t, pg: db.pg}
+	if err := tx.lock(ctx, []string{lockMigrate}); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, create); err != nil {
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return t.Commit()
 }
 
 func apply(ctx context.Context, db *handle, v int, name string) error {
@@ -78,10 +74,8 @@ func apply(ctx context.Context, db *handle, v int, name string) error {
 	}
 	defer t.Rollback()
 	tx := &txn{Tx: t, pg: db.pg}
-	if db.pg {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", migrateLock); err != nil {
-			return err
-		}
+	if err := tx.lock(ctx, []string{lockMigrate}); err != nil {
+		return err
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", v).Scan(&n); err != nil || n > 0 {

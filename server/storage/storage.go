@@ -62,7 +62,7 @@ const (
 // up to date.
 func Open(ctx context.Context, source string) (*DB, error) {
 	open := openSQLite
-	if IsPostgres(source) {
+	if isPostgres(source) {
 		open = openPostgres
 	}
 	db, err := open(ctx, source)
@@ -72,8 +72,8 @@ func Open(ctx context.Context, source string) (*DB, error) {
 	return db, nil
 }
 
-// IsPostgres reports whether source names a PostgreSQL database.
-func IsPostgres(source string) bool {
+// isPostgres reports whether source names a PostgreSQL database.
+func isPostgres(source string) bool {
 	return strings.HasPrefix(source, "postgres://") || strings.HasPrefix(source, "postgresql://")
 }
 
