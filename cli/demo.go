@@ -12,6 +12,7 @@ import (
 	"gradphoto/capture"
 	"gradphoto/capture/opencv"
 	"gradphoto/internal/jpegmark"
+	"gradphoto/internal/kioskflow"
 	"gradphoto/spec"
 	"gradphoto/store"
 )
@@ -109,32 +110,15 @@ func seed(ctx context.Context, st *store.Store, n int) error {
 	return nil
 }
 
-// walk takes one graduate through the kiosk.
+// walk takes one graduate through the kiosk, with the demo pictures
+// marked as theirs (each file its own bytes).
 func walk(ctx context.Context, svc *app.Service, g app.RosterEntry, pics demoPictures, i int) error {
 	tag := fmt.Sprintf("gradphoto demo %d %s", i, g.Number)
-	steps := []func() error{
-		func() error { return svc.Start(ctx) },
-		func() error { return svc.AcceptConsent(ctx) },
-		func() error { _, err := svc.SubmitIdentity(ctx, g.Doc, g.Number, ""); return err },
-		func() error { return svc.ConfirmRecord(ctx) },
-		func() error { return svc.AddCard(ctx, app.CardFront, jpegmark.Comment(pics.front, tag)) },
-		func() error { return svc.AddCard(ctx, app.CardBack, jpegmark.Comment(pics.back, tag)) },
-		func() error { return svc.CardsDone(ctx) },
-		func() error {
-			sh := pics.shot.App()
-			sh.Raw, sh.Standard = jpegmark.Comment(sh.Raw, tag), jpegmark.Comment(sh.Standard, tag)
-			return svc.Capture(ctx, sh)
-		},
-		func() error { return svc.AcceptStandard(ctx) },
-		func() error { _, err := svc.Confirm(ctx); return err },
-		func() error { return svc.Finish(ctx) },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	sh := pics.shot.App()
+	sh.Raw, sh.Standard = jpegmark.Comment(sh.Raw, tag), jpegmark.Comment(sh.Standard, tag)
+	_, err := kioskflow.Walk(ctx, svc, g, kioskflow.Pictures{
+		Front: jpegmark.Comment(pics.front, tag), Back: jpegmark.Comment(pics.back, tag), Shot: sh})
+	return err
 }
 
 // demoGraduate is the i-th made-up graduate: a valid resident ID number

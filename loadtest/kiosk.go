@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gradphoto/app"
+	"gradphoto/internal/kioskflow"
 	"gradphoto/store"
 )
 
@@ -51,30 +52,12 @@ func (k *kiosk) seed(ctx context.Context, from, n int) error {
 
 // walk takes one graduate through the flow, with photos of their own.
 func (k *kiosk) walk(ctx context.Context, g app.RosterEntry, i int) error {
-	std, raw := picture(i, 480, 640), picture(i+1<<20, 1280, 720)
-	front, back := picture(i+2<<20, 856, 540), picture(i+3<<20, 856, 540)
 	report := []byte(`{"pass":true,"checks":[]}`)
-	steps := []func() error{
-		func() error { return k.svc.Start(ctx) },
-		func() error { return k.svc.AcceptConsent(ctx) },
-		func() error { _, err := k.svc.SubmitIdentity(ctx, g.Doc, g.Number, ""); return err },
-		func() error { return k.svc.ConfirmRecord(ctx) },
-		func() error { return k.svc.AddCard(ctx, app.CardFront, front) },
-		func() error { return k.svc.AddCard(ctx, app.CardBack, back) },
-		func() error { return k.svc.CardsDone(ctx) },
-		func() error {
-			return k.svc.Capture(ctx, app.Shot{Raw: raw, RawReport: report, Standard: std, StandardReport: report, Passed: true})
-		},
-		func() error { return k.svc.AcceptStandard(ctx) },
-		func() error { _, err := k.svc.Confirm(ctx); return err },
-		func() error { return k.svc.Finish(ctx) },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := kioskflow.Walk(ctx, k.svc, g, kioskflow.Pictures{
+		Front: picture(i+2<<20, 856, 540), Back: picture(i+3<<20, 856, 540),
+		Shot: app.Shot{Raw: picture(i+1<<20, 1280, 720), RawReport: report,
+			Standard: picture(i, 480, 640), StandardReport: report, Passed: true}})
+	return err
 }
 
 // graduate is the i-th made-up graduate: a valid resident ID number of

@@ -20,6 +20,7 @@ import (
 
 	"gradphoto/api"
 	"gradphoto/app"
+	"gradphoto/internal/kioskflow"
 	"gradphoto/server"
 	"gradphoto/server/storage"
 	"gradphoto/server/storage/storagetest"
@@ -149,40 +150,19 @@ func (k *kiosk) seed(t testing.TB, from, n, rawSize int) []string {
 // walk takes one graduate through the whole flow.
 func (k *kiosk) walk(t testing.TB, g app.RosterEntry, p pictures) string {
 	t.Helper()
-	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := kioskflow.Identify(context.Background(), k.svc, g, p.front, p.back); err != nil {
+		t.Fatal(err)
 	}
-	must(k.svc.Start(ctx))
-	must(k.svc.AcceptConsent(ctx))
-	_, err := k.svc.SubmitIdentity(ctx, g.Doc, g.Number, "")
-	must(err)
-	must(k.svc.ConfirmRecord(ctx))
-	must(k.svc.AddCard(ctx, app.CardFront, p.front))
-	must(k.svc.AddCard(ctx, app.CardBack, p.back))
-	must(k.svc.CardsDone(ctx))
 	return k.capture(t, p)
 }
 
 // capture stores a shot, accepts and confirms it, and finishes.
 func (k *kiosk) capture(t testing.TB, p pictures) string {
 	t.Helper()
-	ctx := context.Background()
 	report := []byte(`{"pass":true,"checks":[{"id":"eye_line","pass":true,"value":250,"min":200,"max":300,"unit":"px"}]}`)
-	if err := k.svc.Capture(ctx, app.Shot{Raw: p.raw, RawReport: report, Standard: p.std, StandardReport: report, Passed: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.svc.AcceptStandard(ctx); err != nil {
-		t.Fatal(err)
-	}
-	id, err := k.svc.Confirm(ctx)
+	id, err := kioskflow.Capture(context.Background(), k.svc,
+		app.Shot{Raw: p.raw, RawReport: report, Standard: p.std, StandardReport: report, Passed: true})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := k.svc.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return id
