@@ -180,7 +180,7 @@ func (l *Loop) Burst(ctx context.Context, n int) ([]gocv.Mat, error) {
 		req.mu.Unlock()
 		select { // delivered just before it was abandoned
 		case res := <-req.out:
-			closeAll(res.mats)
+			CloseAll(res.mats)
 		default:
 		}
 		return nil, ctx.Err()
@@ -439,7 +439,7 @@ func (b *burstReq) deliver(mats []gocv.Mat, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.abandoned {
-		closeAll(mats)
+		CloseAll(mats)
 		return
 	}
 	b.out <- burstResult{mats, err}
@@ -455,7 +455,7 @@ func (r *run) serveBursts(img gocv.Mat) {
 	keep := r.bursts[:0]
 	for _, b := range r.bursts {
 		if b.isAbandoned() {
-			closeAll(b.mats)
+			CloseAll(b.mats)
 			continue
 		}
 		b.mats = append(b.mats, img.Clone())
@@ -474,7 +474,7 @@ func (r *run) failBursts(err error, final bool) {
 	r.bmu.Lock()
 	defer r.bmu.Unlock()
 	for _, b := range r.bursts {
-		closeAll(b.mats)
+		CloseAll(b.mats)
 		b.deliver(nil, err)
 	}
 	r.bursts = nil
@@ -483,7 +483,8 @@ func (r *run) failBursts(err error, final bool) {
 	}
 }
 
-func closeAll(ms []gocv.Mat) {
+// CloseAll closes every Mat of ms (a burst's frames).
+func CloseAll(ms []gocv.Mat) {
 	for i := range ms {
 		ms[i].Close()
 	}

@@ -193,7 +193,7 @@ func TestLoopBurst(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			defer closeAll(mats)
+			defer CloseAll(mats)
 			first := markerOf(mats[0])
 			for i, m := range mats {
 				if m.Cols() != 1920 || m.Rows() != 1080 || m.Type() != gocv.MatTypeCV8UC3 {
@@ -216,7 +216,7 @@ func TestLoopBurst(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		mats, err := l.Burst(ctx, 1000)
-		closeAll(mats)
+		CloseAll(mats)
 		done <- err
 	}()
 	time.Sleep(100 * time.Millisecond)

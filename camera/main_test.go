@@ -93,7 +93,7 @@ func writeClip(path string, spec clipSpec) error {
 	}
 	defer st.Close()
 	var cache []gocv.Mat
-	defer func() { closeAll(cache) }()
+	defer func() { CloseAll(cache) }()
 	return fixture.WriteClip(path, spec.frames, func(i int) (gocv.Mat, error) {
 		var img gocv.Mat
 		if spec.distinct > 0 && i >= spec.distinct {

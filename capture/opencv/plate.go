@@ -63,11 +63,7 @@ func (h *Host) CalibrateBackdrop(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("capture: calibrate: %w", err)
 	}
-	defer func() {
-		for _, f := range frames {
-			f.Close()
-		}
-	}()
+	defer camera.CloseAll(frames)
 	if r, err := h.analyze(frames[0]); err == nil {
 		if c, ok := r.Get(spec.CheckOneFace); ok && c.Value > 0 {
 			return ErrNotEmpty
@@ -118,11 +114,7 @@ func (h *Host) TryMatte(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("capture: try matte: %w", err)
 	}
-	defer func() {
-		for _, f := range frames {
-			f.Close()
-		}
-	}()
+	defer camera.CloseAll(frames)
 	res, err := h.standardise(frames[0], imaging.Options{Plate: plate})
 	if err != nil {
 		return nil, fmt.Errorf("capture: try matte: %w", err)

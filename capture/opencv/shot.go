@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"gradphoto/camera"
 	"gradphoto/capture"
 	"gradphoto/spec"
 	"sort"
@@ -27,11 +28,7 @@ func (h *Host) take(ctx context.Context) (capture.Shot, error) {
 	if err != nil {
 		return capture.Shot{}, err
 	}
-	defer func() {
-		for _, f := range frames {
-			f.Close()
-		}
-	}()
+	defer camera.CloseAll(frames)
 	var sh capture.Shot
 	for i, c := range h.ranked(frames) {
 		if sh, err = h.shoot(c.img, c.live); err == nil || !errors.Is(err, spec.ErrEyesNotFound) || i+1 >= burstTries {
