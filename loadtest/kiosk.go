@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"gradphoto/app"
@@ -17,24 +18,29 @@ import (
 // kiosk is one simulated kiosk: a real kiosk database and domain service,
 // through which its graduates are taken like at the screen.
 type kiosk struct {
-	n   int
-	st  *store.Store
-	svc *app.Service
+	n     int
+	st    *store.Store
+	svc   *app.Service
+	clock clock
 }
 
 func newKiosk(ctx context.Context, dir string, n int) (*kiosk, error) {
-	st, err := store.Open(ctx, filepath.Join(dir, fmt.Sprintf("kiosk-%03d.db", n)), store.Options{})
+	k := &kiosk{n: n}
+	st, err := store.Open(ctx, filepath.Join(dir, fmt.Sprintf("kiosk-%03d.db", n)), store.Options{Now: k.clock.now})
 	if err != nil {
 		return nil, err
 	}
 	svc := app.NewService(app.Deps{Roster: st, Statuses: st, Sessions: st, Captures: st, Audit: st,
 		Policy: app.Policy{RequireCards: true}})
-	return &kiosk{n: n, st: st, svc: svc}, nil
+	k.st, k.svc = st, svc
+	return k, nil
 }
 
 // seed puts graduates from…from+n-1 on the kiosk's roster and takes each
-// through the kiosk: n confirmed submissions in its outbox.
-func (k *kiosk) seed(ctx context.Context, from, n int) error {
+// through the kiosk: n confirmed submissions in its outbox. With a
+// schedule (a paced run), the j-th is confirmed at due(j) on the kiosk's
+// clock, so its sync becomes due then.
+func (k *kiosk) seed(ctx context.Context, from, n int, due func(j int) time.Time) error {
 	grads := make([]app.RosterEntry, n)
 	for i := range grads {
 		grads[i] = graduate(from + i)
@@ -43,10 +49,14 @@ func (k *kiosk) seed(ctx context.Context, from, n int) error {
 		return fmt.Errorf("kiosk %d: roster: %w", k.n, err)
 	}
 	for i, g := range grads {
+		if due != nil {
+			k.clock.set(due(i))
+		}
 		if err := k.walk(ctx, g, from+i); err != nil {
 			return fmt.Errorf("kiosk %d: graduate %d: %w", k.n, from+i, err)
 		}
 	}
+	k.clock.set(time.Time{})
 	return nil
 }
 
@@ -86,4 +96,38 @@ func picture(seed, w, h int) []byte {
 	var b bytes.Buffer
 	jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}) // cannot fail into a buffer
 	return b.Bytes()
+}
+
+// clock is a kiosk store's clock: the real time, a fixed time while a
+// paced run's graduate is taken through, or — once the paced sync starts —
+// the schedule's time, running from its base as the real one does.
+type clock struct {
+	mu          sync.Mutex
+	fixed       time.Time
+	base, start time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case !c.fixed.IsZero():
+		return c.fixed
+	case !c.start.IsZero():
+		return c.base.Add(time.Since(c.start))
+	}
+	return time.Now()
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fixed = t
+}
+
+// run makes the clock read base from now on.
+func (c *clock) run(base time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fixed, c.base, c.start = time.Time{}, base, time.Now()
 }

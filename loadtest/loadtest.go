@@ -16,6 +16,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -35,14 +37,23 @@ type Config struct {
 	// Faults is the chance (0…1) that a request meets a fault: dropped
 	// before or after the server saw it, a 500, an answer cut short.
 	Faults float64
-	DB     *storage.DB // the instances' database: enrolment codes, the manifest
-	Dir    string      // where the kiosks' databases are made
-	Log    io.Writer   // progress lines
+	// Rate, when above 0, paces the run: graduates confirm at the kiosks
+	// at this many per second in all, spread evenly over the kiosks, and
+	// each kiosk syncs as one confirms (as a kiosk does); 0 lets every
+	// kiosk send all it has at once, as fast as the server takes it.
+	Rate float64
+	DB   *storage.DB // the instances' database: enrolment codes, the manifest
+	Dir  string      // where the kiosks' databases are made
+	Log  io.Writer   // progress lines
+	// CPUProfile, when set, is a file for the load generator's own CPU
+	// profile while the kiosks sync (what the kiosks' side costs).
+	CPUProfile string
 }
 
 // Result is what a load test measured.
 type Result struct {
 	Targets        int     `json:"targets"`
+	Rate           float64 `json:"rate,omitempty"` // offered submissions/s of a paced run
 	Kiosks         int     `json:"kiosks"`
 	Submissions    int     `json:"submissions"`
 	Photos         int     `json:"photos"`
@@ -68,13 +79,14 @@ const maxRounds = 200
 // Run runs the load test: enrol and fill the kiosks, sync them all at
 // once, read the manifest back.
 func Run(ctx context.Context, cfg Config) (Result, error) {
-	res := Result{Targets: len(cfg.Targets), Kiosks: cfg.Kiosks, Submissions: cfg.Kiosks * cfg.Submissions}
+	res := Result{Targets: len(cfg.Targets), Kiosks: cfg.Kiosks, Submissions: cfg.Kiosks * cfg.Submissions, Rate: cfg.Rate}
 	if len(cfg.Targets) == 0 || cfg.Kiosks <= 0 || cfg.Submissions <= 0 {
 		return res, errors.New("loadtest: targets, kiosks and submissions are needed")
 	}
-	logf(cfg.Log, "loadtest: %d kiosks × %d submissions against %d instance(s), faults %.0f%%",
-		cfg.Kiosks, cfg.Submissions, len(cfg.Targets), 100*cfg.Faults)
-	kiosks, err := prepare(ctx, cfg)
+	logf(cfg.Log, "loadtest: %d kiosks × %d submissions against %d instance(s), faults %.0f%%, rate %s",
+		cfg.Kiosks, cfg.Submissions, len(cfg.Targets), 100*cfg.Faults, rateText(cfg.Rate))
+	plan := schedule{base: time.Now(), rate: cfg.Rate, kiosks: cfg.Kiosks}
+	kiosks, err := prepare(ctx, cfg, plan)
 	defer func() {
 		for _, k := range kiosks {
 			if k != nil {
@@ -97,8 +109,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	defer stop()
 	lat := &latencies{}
 	logf(cfg.Log, "loadtest: syncing")
+	stopProfile, err := startProfile(cfg.CPUProfile)
+	if err != nil {
+		return res, err
+	}
 	start := time.Now()
-	if err := syncAll(ctx, kiosks, targets, lat); err != nil {
+	err = syncAll(ctx, kiosks, targets, lat, plan, cfg.Submissions)
+	stopProfile()
+	if err != nil {
 		return res, err
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -115,6 +133,23 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	return res, nil
 }
 
+// startProfile starts a CPU profile into path (none when path is empty)
+// and returns its stop.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("loadtest: cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("loadtest: cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func logf(w io.Writer, format string, args ...any) {
@@ -125,7 +160,7 @@ func logf(w io.Writer, format string, args ...any) {
 
 // prepare makes the kiosks, enrols each with the first instance and takes
 // its graduates through it (a few kiosks at a time).
-func prepare(ctx context.Context, cfg Config) ([]*kiosk, error) {
+func prepare(ctx context.Context, cfg Config, plan schedule) ([]*kiosk, error) {
 	kiosks := make([]*kiosk, cfg.Kiosks)
 	for i := range kiosks {
 		k, err := newKiosk(ctx, cfg.Dir, i)
@@ -142,7 +177,13 @@ func prepare(ctx context.Context, cfg Config) ([]*kiosk, error) {
 		}
 	}
 	logf(cfg.Log, "loadtest: %d kiosks enrolled; taking %d graduates through them", cfg.Kiosks, cfg.Kiosks*cfg.Submissions)
-	err := each(kiosks, 4, func(k *kiosk) error { return k.seed(ctx, k.n*cfg.Submissions, cfg.Submissions) })
+	err := each(kiosks, 4, func(k *kiosk) error {
+		var due func(j int) time.Time
+		if plan.paced() {
+			due = func(j int) time.Time { return plan.base.Add(plan.offset(k.n, j)) }
+		}
+		return k.seed(ctx, k.n*cfg.Submissions, cfg.Submissions, due)
+	})
 	return kiosks, err
 }
 
@@ -226,29 +267,64 @@ func proxies(targets []string, faults float64) ([]*url.URL, func(), error) {
 }
 
 // syncAll syncs every kiosk at once until each outbox is empty.
-func syncAll(ctx context.Context, kiosks []*kiosk, targets []*url.URL, lat *latencies) error {
+func syncAll(ctx context.Context, kiosks []*kiosk, targets []*url.URL, lat *latencies, plan schedule, subs int) error {
 	base := &http.Transport{MaxIdleConns: 1000, MaxIdleConnsPerHost: 1000, IdleConnTimeout: time.Minute}
 	defer base.CloseIdleConnections()
+	start := time.Now()
 	return each(kiosks, len(kiosks), func(k *kiosk) error {
-		return k.sync(ctx, &roundRobin{targets: targets, base: base, lat: lat})
+		rt := &roundRobin{targets: targets, base: base, lat: lat}
+		if plan.paced() {
+			return k.syncPaced(ctx, rt, plan, start, subs)
+		}
+		return k.sync(ctx, rt)
 	})
+}
+
+// schedule is a paced run's: the j-th graduate of kiosk n confirms at
+// base + offset(n, j), the kiosks taking turns.
+type schedule struct {
+	base   time.Time
+	rate   float64 // submissions per second in all; 0 unpaced
+	kiosks int
+}
+
+func (p schedule) paced() bool { return p.rate > 0 }
+
+func (p schedule) offset(n, j int) time.Duration {
+	return time.Duration(float64(j*p.kiosks+n) / p.rate * float64(time.Second))
+}
+
+func rateText(rate float64) string {
+	if rate <= 0 {
+		return "as fast as it goes"
+	}
+	return fmt.Sprintf("%g submissions/s", rate)
+}
+
+// worker is the kiosk's sync worker, its requests through rt, its clock
+// now.
+func (k *kiosk) worker(ctx context.Context, rt http.RoundTripper, now func() time.Time) (*remote.Worker, error) {
+	cfg, err := k.st.ServerConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := remote.New(remote.Config{URL: cfg.URL, Token: cfg.Token, Transport: rt,
+		RetryWait: 20 * time.Millisecond, RetryMaxWait: 200 * time.Millisecond})
+	if err != nil {
+		return nil, err
+	}
+	return &remote.Worker{Store: k.st, Client: c, School: cfg.School, Now: now}, nil
 }
 
 // sync runs the kiosk's sync worker, round after round, until its outbox
 // is empty. The worker's clock moves on an hour after each round, so what
 // failed is due again at once rather than after its backoff.
 func (k *kiosk) sync(ctx context.Context, rt http.RoundTripper) error {
-	cfg, err := k.st.ServerConfig(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := remote.New(remote.Config{URL: cfg.URL, Token: cfg.Token, Transport: rt,
-		RetryWait: 20 * time.Millisecond, RetryMaxWait: 200 * time.Millisecond})
-	if err != nil {
-		return err
-	}
 	var skew time.Duration
-	w := &remote.Worker{Store: k.st, Client: c, School: cfg.School, Now: func() time.Time { return time.Now().Add(skew) }}
+	w, err := k.worker(ctx, rt, func() time.Time { return time.Now().Add(skew) })
+	if err != nil {
+		return err
+	}
 	for range maxRounds {
 		w.Round(ctx) // a failed round is retried below; the outbox tells
 		n, err := k.st.OutboxLen(ctx)
@@ -261,6 +337,46 @@ func (k *kiosk) sync(ctx context.Context, rt http.RoundTripper) error {
 		skew += time.Hour
 	}
 	return fmt.Errorf("loadtest: kiosk %d: submissions left after %d rounds", k.n, maxRounds)
+}
+
+// syncPaced is a kiosk of a paced run: a round as each of its graduates
+// confirms (the kiosk wakes its worker then), on the schedule's clock;
+// then, while something waits for its retry (the worker's own backoff),
+// a round a second.
+func (k *kiosk) syncPaced(ctx context.Context, rt http.RoundTripper, plan schedule, start time.Time, subs int) error {
+	k.clock.run(plan.base)
+	w, err := k.worker(ctx, rt, k.clock.now)
+	if err != nil {
+		return err
+	}
+	for j := range subs {
+		if err := sleep(ctx, time.Until(start.Add(plan.offset(k.n, j)))); err != nil {
+			return err
+		}
+		w.Round(ctx)
+	}
+	for range maxRounds {
+		n, err := k.st.OutboxLen(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		if err := sleep(ctx, time.Second); err != nil {
+			return err
+		}
+		w.Round(ctx)
+	}
+	return fmt.Errorf("loadtest: kiosk %d: submissions left after %d rounds", k.n, maxRounds)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // compare reads the server's manifest back against the kiosks'.

@@ -77,6 +77,36 @@ func TestTwoInstancesExactlyOnce(t *testing.T) {
 	}
 }
 
+// A paced run: graduates confirm at 40 a second over 4 kiosks, each kiosk
+// syncing as one does, one request in ten faulted (a failed submission
+// waits for the worker's own backoff): every photo arrives once, and the
+// run lasts at least as long as its schedule.
+func TestPacedRun(t *testing.T) {
+	source := storagetest.Source(t)
+	in := newInstance(t, source)
+	db, err := storage.Open(context.Background(), source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const kiosks, subs, rate = 4, 5, 40.0
+	res, err := Run(context.Background(), Config{Targets: []string{in.srv.URL}, Kiosks: kiosks,
+		Submissions: subs, Faults: 0.1, Rate: rate, DB: db, Dir: t.TempDir()})
+	t.Logf("%+v", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Photos != kiosks*subs*4 || res.Missing+res.Duplicates+res.Mismatched != 0 {
+		t.Errorf("result %+v", res)
+	}
+	if min := float64(kiosks*subs-1) / rate; res.Seconds < min {
+		t.Errorf("the run took %.2f s: its schedule needs %.2f s", res.Seconds, min)
+	}
+	if res.Rate != rate || res.P99ms <= 0 {
+		t.Errorf("result %+v", res)
+	}
+}
+
 // The command's last line is the result as JSON; bad usage does nothing.
 func TestCommand(t *testing.T) {
 	if code := Main([]string{"--kiosks", "2"}, io.Discard, io.Discard); code != 2 {
@@ -84,6 +114,9 @@ func TestCommand(t *testing.T) {
 	}
 	if code := Main([]string{"--target", "http://127.0.0.1:1", "--faults", "1.5", "--data", t.TempDir()}, io.Discard, io.Discard); code != 2 {
 		t.Errorf("faults 1.5: exit %d", code)
+	}
+	if code := Main([]string{"--target", "http://127.0.0.1:1", "--rate", "-1", "--data", t.TempDir()}, io.Discard, io.Discard); code != 2 {
+		t.Errorf("rate -1: exit %d", code)
 	}
 	source := storagetest.Source(t)
 	in := newInstance(t, source)

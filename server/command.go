@@ -267,6 +267,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	provider := fs.String("payment", "sandbox", "payment provider: sandbox (demo, no money moves) or wechat")
 	wechat := fs.String("wechat", "", "WeChat Pay merchant settings (JSON), with --payment wechat")
 	ttl := fs.Duration("order-ttl", DefaultOrderTTL, "how long a payment order can be paid")
+	profile := fs.String("pprof", "", "address for Go's profiler pages (/debug/pprof/), e.g. 127.0.0.1:6060; off by default")
 	if pos, err := parse(fs, args); err != nil || len(pos) > 0 {
 		if err == nil {
 			fmt.Fprintf(stderr, "serve: unexpected %q\n", pos[0])
@@ -302,6 +303,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return exitFail
+	}
+	if *profile != "" {
+		go serveProfiler(*profile, log)
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err == nil {

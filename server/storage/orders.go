@@ -67,7 +67,8 @@ func (db *DB) CreateOrder(ctx context.Context, o Order) (_ Order, created bool, 
 		return Order{}, false, fmt.Errorf("storage: create order: %w", err)
 	}
 	now := formatTime(db.now())
-	err = db.withTx(ctx, func(tx *txn) error {
+	var out Order
+	err = db.withLocks(ctx, []string{lockDevice(o.DeviceID)}, func(tx *txn) error {
 		prior, err := scanOrder(tx.QueryRowContext(ctx, "SELECT "+orderColumns+
 			" FROM orders WHERE device_id = ? AND idem_key = ?", o.DeviceID, o.IdemKey))
 		switch {
@@ -75,12 +76,11 @@ func (db *DB) CreateOrder(ctx context.Context, o Order) (_ Order, created bool, 
 			if prior.SessionID != o.SessionID || !slices.Equal(prior.Services, o.Services) {
 				return fmt.Errorf("idempotency key %q was used for another order: %w", o.IdemKey, ErrConflict)
 			}
-			o = prior
+			out, created = prior, false
 			return nil
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}
-		created = true
 		_, err = tx.ExecContext(ctx, `INSERT INTO orders (id, device_id, idem_key, session_id, services,
 			amount_fen, provider, status, expires_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, o.DeviceID, o.IdemKey, o.SessionID, string(services),
@@ -88,13 +88,14 @@ func (db *DB) CreateOrder(ctx context.Context, o Order) (_ Order, created bool, 
 		if err != nil {
 			return err
 		}
-		o, err = scanOrder(tx.QueryRowContext(ctx, "SELECT "+orderColumns+" FROM orders WHERE id = ?", o.ID))
+		out, err = scanOrder(tx.QueryRowContext(ctx, "SELECT "+orderColumns+" FROM orders WHERE id = ?", o.ID))
+		created = err == nil
 		return err
 	})
 	if err != nil {
 		return Order{}, false, fmt.Errorf("storage: create order: %w", err)
 	}
-	return o, created, nil
+	return out, created, nil
 }
 
 // Order reads an order; ErrNotFound if there is none.
@@ -118,8 +119,12 @@ func (db *DB) SetOrderQR(ctx context.Context, id, qr string) (Order, error) {
 // ErrConflict. A payment that arrives after the order expired or was
 // closed is recorded all the same: the money was taken.
 func (db *DB) PayOrder(ctx context.Context, id, transaction string, at time.Time) (Order, error) {
+	var device string
+	if err := db.r.QueryRowContext(ctx, "SELECT device_id FROM orders WHERE id = ?", id).Scan(&device); err != nil {
+		return Order{}, fmt.Errorf("storage: pay order %s: %w", id, notFound(err))
+	}
 	var o Order
-	err := db.withTx(ctx, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockDevice(device)}, func(tx *txn) error {
 		prior, err := scanOrder(tx.QueryRowContext(ctx, "SELECT "+orderColumns+" FROM orders WHERE id = ?", id))
 		if err != nil {
 			return err
@@ -157,10 +162,12 @@ func (db *DB) EndOrder(ctx context.Context, id, status string) (Order, error) {
 		WHERE id = ? AND status = ?`, status, formatTime(db.now()), id, api.OrderPending)
 }
 
-// updateOrder runs one UPDATE of an order and reads it back.
+// updateOrder runs one UPDATE of an order and reads it back. The UPDATE
+// is its own check (WHERE status = pending): it needs no lock but the
+// row's.
 func (db *DB) updateOrder(ctx context.Context, op, id, query string, args ...any) (Order, error) {
 	var o Order
-	err := db.withTx(ctx, func(tx *txn) error {
+	err := db.withLocks(ctx, nil, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return err
 		}
@@ -183,7 +190,8 @@ func sessionPaid(ctx context.Context, tx *txn, deviceID, sessionID string) (bool
 }
 
 // releasePaidLater puts the submissions that waited for a pay-later
-// payment of this session into review, now that it is paid.
+// payment of this session into review, now that it is paid. The
+// transaction holds the kiosk's lock, as a submit does (lock.go).
 func releasePaidLater(ctx context.Context, tx *txn, deviceID, sessionID, now string) error {
 	rows, err := tx.QueryContext(ctx, "SELECT "+submissionColumns+` FROM submissions WHERE device_id = ?
 		AND session_id = ? AND payment = ? AND status = ? AND submitted_at IS NOT NULL`,

@@ -71,7 +71,7 @@ func scanSubmission(row interface{ Scan(...any) error }) (Submission, error) {
 //   - another device's id is ErrForbidden.
 func (db *DB) PutSubmission(ctx context.Context, deviceID string, m api.Submission, meta, metaHash []byte) (Submission, error) {
 	var out Submission
-	err := db.withLocks(ctx, []string{lockAll, lockSubmission(m.ID)}, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockSubmission(m.ID)}, func(tx *txn) error {
 		cur, err := getSubmission(ctx, tx, m.ID)
 		switch {
 		case err == ErrNotFound:
@@ -178,7 +178,7 @@ func updateFields(ctx context.Context, tx *txn, id string, m api.Submission, now
 // Submit puts the current version into review. Without its standardised
 // photo it is ErrNotReady; submitted already, it changes nothing.
 func (db *DB) Submit(ctx context.Context, deviceID, id string) (Submission, error) {
-	err := db.withLocks(ctx, []string{lockAll, lockSubmission(id)}, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockDevice(deviceID), lockSubmission(id)}, func(tx *txn) error {
 		cur, err := ownSubmission(ctx, tx, deviceID, id)
 		if err != nil {
 			return err
@@ -218,10 +218,15 @@ func (db *DB) Submit(ctx context.Context, deviceID, id string) (Submission, erro
 	return db.Submission(ctx, id)
 }
 
+// addChange records a status change for the submission's kiosk; the
+// transaction holds the kiosk's lock (lock.go).
 func addChange(ctx context.Context, tx *txn, s Submission, status, reason, now string) error {
+	seq := "(SELECT COALESCE(MAX(seq), 0) + 1 FROM status_changes)"
+	if tx.pg {
+		seq = "nextval('status_changes_seq')"
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO status_changes (seq, submission_id, device_id, version, status, reason, at)
-		VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM status_changes), ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.DeviceID, s.Version, status, reason, now)
+		VALUES (`+seq+`, ?, ?, ?, ?, ?, ?)`, s.ID, s.DeviceID, s.Version, status, reason, now)
 	return err
 }
 
@@ -240,7 +245,11 @@ func (db *DB) Decide(ctx context.Context, id string, version int, action, reason
 	if !ok {
 		return Submission{}, fmt.Errorf("storage: decide %s: unknown action %q", id, action)
 	}
-	err := db.withLocks(ctx, []string{lockAll, lockSubmission(id)}, func(tx *txn) error {
+	device, err := db.submissionDevice(ctx, id)
+	if err != nil {
+		return Submission{}, fmt.Errorf("storage: decide %s: %w", id, err)
+	}
+	err = db.withLocks(ctx, []string{lockDevice(device), lockSubmission(id)}, func(tx *txn) error {
 		cur, err := getSubmission(ctx, tx, id)
 		if err != nil {
 			return err
@@ -284,6 +293,16 @@ func (db *DB) SubmissionByToken(ctx context.Context, h []byte) (Submission, erro
 		return Submission{}, fmt.Errorf("storage: submission by token: %w", notFound(err))
 	}
 	return s, nil
+}
+
+// submissionDevice is the kiosk a submission belongs to (which never
+// changes): the lock a change of its status takes.
+func (db *DB) submissionDevice(ctx context.Context, id string) (string, error) {
+	var device string
+	if err := db.r.QueryRowContext(ctx, "SELECT device_id FROM submissions WHERE id = ?", id).Scan(&device); err != nil {
+		return "", notFound(err)
+	}
+	return device, nil
 }
 
 func getSubmission(ctx context.Context, q queryer, id string) (Submission, error) {

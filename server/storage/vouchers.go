@@ -98,7 +98,7 @@ func (db *DB) VoucherBook(ctx context.Context, school, since string, limit int) 
 // The same submission again changes nothing; another one is ErrConflict;
 // an unknown voucher is ErrNotFound.
 func (db *DB) UseVoucher(ctx context.Context, hash, submission string, at time.Time) error {
-	err := db.withTx(ctx, func(tx *txn) error {
+	err := db.withLocks(ctx, []string{lockVoucher(hash)}, func(tx *txn) error {
 		var usedBy sql.NullString
 		err := tx.QueryRowContext(ctx, "SELECT used_by FROM vouchers WHERE hash = ?", hash).Scan(&usedBy)
 		switch {
