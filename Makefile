@@ -40,9 +40,10 @@ server-pg: build-server
 	trap 'bash scripts/pg.sh stop $(SERVER_PG)' EXIT; \
 	DB="$$url" bash scripts/server.sh bin/gradphoto-server $(SERVER_PG)/server
 
-# make loadtest: the load test's figures (scripts/loadtest.sh): one
-# instance on SQLite, one and two on a throw-away PostgreSQL; KIOSKS,
-# SUBMISSIONS and FAULTS as the environment gives them.
+# make loadtest: the load test's figures (scripts/loadtest.sh): flat out on
+# SQLite and on a throw-away PostgreSQL (one and two instances), paced at
+# RATE submissions/s, and with each instance held to INSTANCE_CPU of a
+# core; KIOSKS, SUBMISSIONS and FAULTS as the environment gives them.
 loadtest: deps build-server
 	bash scripts/loadtest.sh bin/gradphoto-server
 

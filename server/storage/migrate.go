@@ -31,6 +31,9 @@ func migrate(ctx context.Context, db *handle) error {
 		return err
 	}
 	sort.Strings(names)
+	if err := notNewer(ctx, db, len(names)); err != nil {
+		return err
+	}
 	for i, name := range names {
 		v, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
 		if err != nil || v != i+1 {
@@ -39,6 +42,20 @@ func migrate(ctx context.Context, db *handle) error {
 		if err := apply(ctx, db, v, name); err != nil {
 			return fmt.Errorf("migrate: %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// notNewer fails with ErrSchemaNewer when the database holds a migration
+// past the last one this server knows: a server older than the schema
+// would break the newer ones' rules (its locks, how it numbers rows).
+func notNewer(ctx context.Context, db *handle, known int) error {
+	var top int
+	if err := db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&top); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if top > known {
+		return fmt.Errorf("migrate: version %d applied, this server knows %d: %w", top, known, ErrSchemaNewer)
 	}
 	return nil
 }

@@ -8,9 +8,10 @@
 // connection, every write in a BEGIN IMMEDIATE transaction so writers
 // queue in Go, and a read pool that WAL lets run beside it. Or PostgreSQL
 // (a postgres:// URL, through pgx), which several server processes share:
-// there a write transaction first takes advisory locks (lock.go) that
-// make writes come one at a time as with SQLite, except a photo's, which
-// waits only for writes to its own submission. Queries are written once, with ?
+// there a write transaction first takes the advisory locks (lock.go) of
+// what it reads and changes — the whole database for rare writes, a kiosk,
+// a submission, a voucher — so the sync's writes for different kiosks go
+// in side by side. Queries are written once, with ?
 // placeholders; each dialect has its own numbered migrations. Idempotency
 // lives in the schema's keys and unique constraints, not in memory, so
 // any server process can take any retry.
@@ -41,6 +42,10 @@ var (
 	ErrForbidden = errors.New("forbidden") // another device's submission, a used or expired code
 	ErrNotReady  = errors.New("not ready") // submit before the standardised photo is there
 	ErrBadInput  = errors.New("bad input") // a cursor or value the database cannot take
+	// ErrSchemaNewer: the database was migrated by a newer server than
+	// this one; it refuses to run on it (stop every older instance before
+	// an upgrade: README).
+	ErrSchemaNewer = errors.New("the database's schema is newer than this server")
 )
 
 // DB is the server's database. It is safe for concurrent use.
@@ -167,8 +172,9 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
-// withTx runs fn in a write transaction that waits for every other one
-// (lockAll): committed when fn returns nil.
+// withTx runs fn in a write transaction that holds lockAll: it waits for
+// the other lockAll writers only, not for those that take narrower locks
+// (lock.go). Committed when fn returns nil.
 func (db *DB) withTx(ctx context.Context, fn func(tx *txn) error) error {
 	return db.withLocks(ctx, []string{lockAll}, fn)
 }
