@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"sync"
@@ -95,12 +94,11 @@ func walk(ctx context.Context, a, b *storage.DB, device, id string, later bool) 
 	if later {
 		m.Payment = api.PaymentLater
 	}
-	meta := []byte(id)
-	if _, err := a.PutSubmission(ctx, device, m, meta, hash(meta)); err != nil {
+	if _, err := a.PutSubmission(ctx, device, m, []byte(id), storage.Hash(id)); err != nil {
 		return err
 	}
-	data := []byte("photo " + id)
-	if _, err := b.PutPhoto(ctx, device, id, api.KindStandard, hex.EncodeToString(hash(data)), data); err != nil {
+	data := "photo " + id
+	if _, err := b.PutPhoto(ctx, device, id, api.KindStandard, hex.EncodeToString(storage.Hash(data)), []byte(data)); err != nil {
 		return err
 	}
 	if later {
@@ -166,9 +164,4 @@ func follow(ctx context.Context, dbs []*storage.DB, device string, seen map[stri
 			time.Sleep(time.Millisecond)
 		}
 	}
-}
-
-func hash(b []byte) []byte {
-	h := sha256.Sum256(b)
-	return h[:]
 }
