@@ -23,8 +23,11 @@ const (
 	nostrilMinDx = 0.14 // nostril centres at least this far apart…
 	nostrilMaxDx = 0.55 // …and at most this
 	nostrilMaxDy = 0.12 // their heights differ by at most this
-	nostrilDark  = 0.30 // a nostril pixel is darker than min + this·(median − min) of the patch
 )
+
+// nostrilDark are the levels a nostril pixel is darker than, min +
+// k·(median − min) of the patch, tried in this order.
+var nostrilDark = []float64{0.30, 0.20, 0.40}
 
 // noseMid finds the midpoint of the nostrils of f in img (BGR): ok is false
 // when two nostrils are not seen (a beard, a shadow, the face too small),
@@ -92,6 +95,11 @@ func noseMid(img gocv.Mat, f Face) (Point, bool) {
 
 // nostrils finds two dark blobs side by side in the grey patch (e: the eye
 // distance in patch px) near the column near and returns their midpoint.
+// It tries the levels of nostrilDark in turn: a nostril that runs into the
+// shadow beside the nose at the usual level is a blob of its own at a
+// darker one (xraylarch_barkla.jpg, whose pair was lost when the picture
+// was saved again and its yaw read 5.5° more), and a faint one shows at a
+// lighter level.
 func nostrils(patch gocv.Mat, e, near float64) (float64, float64, bool) {
 	px, err := patch.DataPtrUint8()
 	if err != nil || len(px) == 0 {
@@ -103,14 +111,25 @@ func nostrils(patch gocv.Mat, e, near float64) (float64, float64, bool) {
 	}
 	bin := gocv.NewMatWithSize(patch.Rows(), patch.Cols(), gocv.MatTypeCV8U)
 	defer bin.Close()
-	gocv.Threshold(patch, &bin, float32(lo+nostrilDark*(med-lo)), 255, gocv.ThresholdBinaryInv)
+	for _, k := range nostrilDark {
+		gocv.Threshold(patch, &bin, float32(lo+k*(med-lo)), 255, gocv.ThresholdBinaryInv)
+		if x, y, ok := nostrilPair(darkBlobs(bin, e), e, near); ok {
+			return x, y, true
+		}
+	}
+	return 0, 0, false
+}
+
+// darkBlobs are the connected white spots of bin that may be a nostril:
+// not a speck, not a moustache or a shadow band.
+func darkBlobs(bin gocv.Mat, e float64) []blob {
 	labels, stats, cents := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
 	defer labels.Close()
 	defer stats.Close()
 	defer cents.Close()
 	n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
 	var blobs []blob
-	maxArea := 0.08 * float64(patch.Rows()*patch.Cols())
+	maxArea := 0.08 * float64(bin.Rows()*bin.Cols())
 	for i := 1; i < n; i++ {
 		a := float64(stats.GetIntAt(i, int(gocv.CC_STAT_AREA)))
 		w := float64(stats.GetIntAt(i, int(gocv.CC_STAT_WIDTH)))
@@ -119,6 +138,13 @@ func nostrils(patch gocv.Mat, e, near float64) (float64, float64, bool) {
 		}
 		blobs = append(blobs, blob{cents.GetDoubleAt(i, 0), cents.GetDoubleAt(i, 1), a})
 	}
+	return blobs
+}
+
+// nostrilPair is the midpoint of the pair of blobs that may be the
+// nostrils: side by side, as far apart as nostrils are, about under the
+// column near.
+func nostrilPair(blobs []blob, e, near float64) (float64, float64, bool) {
 	best, bx, by := 0.0, 0.0, 0.0
 	for i := range blobs {
 		for j := i + 1; j < len(blobs); j++ {
