@@ -35,16 +35,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port() { shuf -i 20000-60000 -n 1; }
 serve() { # serve DB-FLAGS... → its URL in $url; held to $quota of a core when set
-  local p; p=$(port)
-  "$bin" serve "$@" --listen "127.0.0.1:$p" 2>>"$work/serve.log" &
+  local log="$work/serve-${#pids[@]}-$RANDOM.log" line
+  # port 0: the system picks a free port, and the server logs it
+  "$bin" serve "$@" --listen 127.0.0.1:0 2>"$log" &
   pids+=($!)
   [ -n "${quota:-}" ] && limit $! "$quota"
-  url="http://127.0.0.1:$p"
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return; sleep 0.1; done
-  echo "loadtest.sh: the server on $url did not start:" >&2
-  tail -5 "$work/serve.log" >&2
+  for _ in $(seq 100); do
+    line=$(grep -m1 'msg=listening' "$log" || true)
+    if [ -n "$line" ]; then
+      url=${line##*url=}
+      return
+    fi
+    sleep 0.1
+  done
+  echo "loadtest.sh: a server did not start:" >&2
+  tail -5 "$log" >&2
   exit 1
 }
 limit() { # limit PID CORES: a cgroup (v1 cpu or v2) with that CPU quota
@@ -85,7 +91,9 @@ stopall
 
 pg=$(bash scripts/pg.sh start "$work/pg")
 db() { # a fresh database on the PostgreSQL: its URL
-  psql -q "$pg" -c "CREATE DATABASE $1" >/dev/null
+  # the runs before leave dirty pages; a checkpoint now writes them out
+  # before this run, not during it
+  psql -q "$pg" -c "CHECKPOINT" -c "CREATE DATABASE $1" >/dev/null
   echo "${pg/\/postgres\?//$1?}"
 }
 pair() { # pair NAME LABEL [LOADTEST-FLAGS...]: one, then two instances on fresh databases

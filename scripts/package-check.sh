@@ -33,10 +33,12 @@ sudo=""
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(readlink -f "$deb")" >/dev/null
 command -v gradphoto-kiosk >/dev/null || fail "gradphoto-kiosk is not on PATH after install"
 
-display=:$((90 + RANDOM % 9))
-Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+# -displayfd: Xvfb takes a free display and writes its number when ready
+Xvfb -displayfd 3 -screen 0 1280x800x24 3>"$work/display" >/dev/null 2>&1 &
 xvfb=$!
-export DISPLAY=$display
+for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || fail "Xvfb did not start"
+export DISPLAY=:$(head -1 "$work/display")
 for _ in $(seq 50); do xset q >/dev/null 2>&1 && break; sleep 0.1; done
 xset s 600 s blank
 xset +dpms 2>/dev/null || true # Xvfb has no DPMS: then only blanking is checked
