@@ -35,8 +35,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+served=0
 serve() { # serve DB-FLAGS... → its URL in $url; held to $quota of a core when set
-  local log="$work/serve-${#pids[@]}-$RANDOM.log" line
+  local log="$work/serve-$((served += 1)).log" line
+  : >"$log"
   # port 0: the system picks a free port, and the server logs it
   "$bin" serve "$@" --listen 127.0.0.1:0 2>"$log" &
   pids+=($!)
@@ -47,6 +49,7 @@ serve() { # serve DB-FLAGS... → its URL in $url; held to $quota of a core when
       url=${line##*url=}
       return
     fi
+    kill -0 "${pids[-1]}" 2>/dev/null || break # it stopped: no use waiting
     sleep 0.1
   done
   echo "loadtest.sh: a server did not start:" >&2

@@ -39,7 +39,6 @@ xvfb=$!
 for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
 [ -s "$work/display" ] || fail "Xvfb did not start"
 export DISPLAY=:$(head -1 "$work/display")
-for _ in $(seq 50); do xset q >/dev/null 2>&1 && break; sleep 0.1; done
 xset s 600 s blank
 xset +dpms 2>/dev/null || true # Xvfb has no DPMS: then only blanking is checked
 HOME="$work" gradphoto-kiosk --db "$work/kiosk.db" >"$work/kiosk.log" 2>&1 &

@@ -157,7 +157,7 @@ func nostrilPair(blobs []blob, e, near float64) (float64, float64, bool) {
 			// the larger pair nearest the nose point
 			score := math.Min(a.area, b.area) / (1 + math.Abs(mid-near)/e*4)
 			if score > best {
-				best, bx, by = score, (a.x+b.x)/2, (a.y+b.y)/2
+				best, bx, by = score, mid, (a.y+b.y)/2
 			}
 		}
 	}

@@ -12,15 +12,22 @@ import (
 // A nose patch as noseMid makes it (72 px across 1.2 eye distances, skin
 // grey 160) with nostrils drawn as dark ellipses: the pair is found where it
 // is drawn, also when one nostril runs into the shadow beside the nose at
-// the usual level (the case of xraylarch_barkla.jpg saved again), and
-// nothing is found on a patch without a pair.
+// the usual level (the case of xraylarch_barkla.jpg saved again) or is
+// fainter than a moustache below it, and nothing is found on a patch
+// without a pair.
 func TestNostrils(t *testing.T) {
 	const e, near = 60.0, 36.0
-	nostril := func(x, y int) func(*gocv.Mat) {
-		return func(m *gocv.Mat) {
-			gocv.Ellipse(m, image.Pt(x, y), image.Pt(4, 2), 0, 0, 360, color.RGBA{20, 20, 20, 0}, -1)
+	nostrilOf := func(grey uint8) func(x, y int) func(*gocv.Mat) {
+		return func(x, y int) func(*gocv.Mat) {
+			return func(m *gocv.Mat) {
+				gocv.Ellipse(m, image.Pt(x, y), image.Pt(4, 2), 0, 0, 360, color.RGBA{grey, grey, grey, 0}, -1)
+			}
 		}
 	}
+	nostril := nostrilOf(20)
+	// grey 70 under a moustache of 20: lighter than the usual level and the
+	// darker one (62, 48), darker than the lighter one (76)
+	faint := nostrilOf(70)
 	// a shadow of grey 55 beside the right nostril: darker than the usual
 	// level (20 + 0.3·(160 − 20) = 62), lighter than the darker one (48)
 	shadow := func(m *gocv.Mat) {
@@ -37,6 +44,7 @@ func TestNostrils(t *testing.T) {
 	}{
 		{"two nostrils", []func(*gocv.Mat){nostril(27, 14), nostril(45, 14)}, true, 36, 14},
 		{"one runs into a shadow", []func(*gocv.Mat){shadow, nostril(27, 14), nostril(45, 14)}, true, 36, 14},
+		{"faint, over a moustache", []func(*gocv.Mat){moustache, faint(27, 14), faint(45, 14)}, true, 36, 14},
 		{"one nostril", []func(*gocv.Mat){nostril(27, 14)}, false, 0, 0},
 		{"a moustache band", []func(*gocv.Mat){moustache}, false, 0, 0},
 		{"too far from the nose point", []func(*gocv.Mat){nostril(5, 14), nostril(19, 14)}, false, 0, 0},
